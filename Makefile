@@ -1,0 +1,54 @@
+# itgov — two commands: `make run` (set up and serve the demo district) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: setup run test test-pg lint browsers messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "itgov needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock
+	touch $@
+
+setup: $(VENV)/.installed ## create .venv and install the locked dependencies
+
+browsers: ## Debian chromium for the browser tests (skipped loudly when it cannot be installed)
+	@bash scripts/install-chromium.sh
+
+run: setup ## migrate the embedded SQLite database, load the demo district and serve it
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  itgov is serving the demo district at http://127.0.0.1:$(PORT)/"
+	@echo "  demo logins: admin drc finance audit cyber gov edu health  ·  password: Gulou@2026"
+	@echo "  API docs: http://127.0.0.1:$(PORT)/api/v1/docs"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: setup browsers ## the whole suite on SQLite (parallel)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
+
+test-pg: setup browsers ## the whole suite on PostgreSQL (DATABASE_URL must point to it)
+	@test -n "$$DATABASE_URL" || (echo "DATABASE_URL is not set"; exit 2)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+messages: setup ## re-extract and compile the translations
+	cd itgov && ../$(BIN)/python ../manage.py makemessages -l en -l zh_Hans --no-obsolete && ../$(BIN)/python ../manage.py compilemessages
+
+bench: setup ## benchmarks (on demand): ratios against a raw-SQL floor
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,123 @@
+"""The demo district: a Gulou-like district with its bureaus, departments, streets, experts, the
+development plan and 60 projects driven through the real services (so their history is real).
+
+Idempotent: what exists (by code, username or project name) is left alone. Deterministic: the data is
+fixed (itgov.demo.data)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from itgov.accounts.choices import Role
+from itgov.accounts.models import RoleGrant, User
+from itgov.audit import events
+from itgov.audit.services import audit_record
+from itgov.organizations.models import Expert, Jurisdiction, Unit
+from itgov.planning.models import DevelopmentPlan, PlanTask
+from itgov.projects import services as project_services
+from itgov.projects.models import Project
+from itgov.rules.services import policy_profiles_load_bundled
+
+from . import data
+
+DEMO_PASSWORD = "Gulou@2026"  # noqa: S105  (demo only; printed by `make run`)
+
+# username → (unit code, role, full name)
+DEMO_USERS = {
+    "admin": ("drc", Role.SYSADMIN, "系统管理员"),
+    "drc": ("drc", Role.DRC, "陈建华(区发改委)"),
+    "finance": ("finance", Role.FINANCE, "刘敏(区财政局)"),
+    "audit": ("audit", Role.AUDIT, "赵立新(区审计局)"),
+    "cyber": ("cyber", Role.CYBERSPACE, "孙浩(区委网信办)"),
+    "gov": ("gov", Role.GOVERNMENT, "周明(区政府办)"),
+    "edu": ("edu", Role.OWNER, "王振宇(区教育局)"),
+    "health": ("health", Role.OWNER, "李娟(区卫健委)"),
+}
+# DRC also builds the district-wide platforms (art. 18): as an owner unit it acts through its own
+# project office, not through the reviewer who admits proposals.
+OWNER_ALIASES = {"drc": "drc_pmo"}
+
+
+def _user(username: str, unit: Unit, role: str, full_name: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, unit=unit, full_name=full_name, is_staff=(role == Role.SYSADMIN))
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=user, after={"username": username, "role": role})
+    grant_unit = unit if role in (Role.OWNER, Role.SUPERVISOR) else None
+    RoleGrant.objects.get_or_create(user=user, role=role, unit=grant_unit)
+    return user
+
+
+def load_demo() -> dict[str, int]:
+    data.validate()
+    with transaction.atomic():
+        policy_profiles_load_bundled()
+        gulou = Jurisdiction.objects.get(code="320106")
+        units: dict[str, Unit] = {}
+        for spec in data.UNITS:
+            unit = Unit.objects.filter(code=spec["code"]).first()
+            if unit is None:
+                unit = Unit(jurisdiction=gulou, code=spec["code"], name=spec["name"], short_name=spec["short_name"],
+                            kind=spec["kind"], bureau_role=spec["bureau_role"] or "",
+                            parent=units.get(spec["parent"]) if spec["parent"] else None)
+                unit.path = unit.compute_path()
+                unit.save()
+                audit_record(event_type=events.ORG_UNIT_CREATED, obj=unit, after={"code": unit.code})
+            units[spec["code"]] = unit
+        for spec in data.EXPERTS:
+            Expert.objects.get_or_create(jurisdiction=gulou, name=spec["name"], defaults={
+                "specialty": spec["specialty"], "employer": spec["employer"], "title": spec["title"]})
+        users = {name: _user(name, units[u], role, full) for name, (u, role, full) in DEMO_USERS.items()}
+        # Every other owner unit gets a user named after its code, so each project has someone to act.
+        users["drc_pmo"] = _user("drc_pmo", units["drc"], Role.OWNER, "区大数据局项目办")
+        for spec in data.UNITS:
+            if spec["kind"] in ("department", "street") and spec["code"] not in users:
+                users[spec["code"]] = _user(spec["code"], units[spec["code"]], Role.OWNER, spec["short_name"])
+            if spec["kind"] == "supervision_firm" and spec["code"] not in users:
+                users[spec["code"]] = _user(spec["code"], units[spec["code"]], Role.SUPERVISOR, spec["short_name"])
+        plan_spec = data.DEVELOPMENT_PLAN
+        plan, _ = DevelopmentPlan.objects.get_or_create(jurisdiction=gulou, name=plan_spec["name"], defaults={
+            "start_year": plan_spec["start_year"], "end_year": plan_spec["end_year"]})
+        tasks = {}
+        for spec in plan_spec["tasks"]:
+            tasks[spec["number"]], _ = PlanTask.objects.get_or_create(plan=plan, number=spec["number"], defaults={
+                "title": spec["title"], "description": spec["description"], "lead_unit": units[spec["lead_unit"]]})
+        created = 0
+        for spec in data.PROJECTS:
+            if Project.objects.filter(name=spec["name"]).exists():
+                continue
+            _project(spec, units, users, tasks)
+            created += 1
+        if created:
+            audit_record(event_type=events.DEMO_LOADED, after={"projects": created})
+    return {"units": len(units), "users": len(users), "projects_created": created,
+            "projects": Project.objects.count()}
+
+
+def _project(spec: dict, units, users, tasks) -> Project:
+    owner = users[OWNER_ALIASES.get(spec["owner"], spec["owner"])]
+    drc = users["drc"]
+    payload = {name: spec[name] for name in ("name", "kind", "construction_type", "classified",
+                                              "responsible_person", "responsible_phone")}
+    payload["estimated_investment"] = Decimal(spec["estimated_investment"])
+    if not spec["classified"]:
+        payload.update(necessity=spec["necessity"], construction_content=spec["construction_content"],
+                       data_sharing_intent=spec["data_sharing_intent"])
+    payload["plan_task"] = tasks[spec["plan_task"]].pk if spec["plan_task"] else None
+    project = project_services.project_create(actor=owner, data=payload, owner_unit=units[spec["owner"]])
+    state = spec["state"]
+    if state == "draft":
+        return project
+    project = project_services.project_submit_proposal(actor=owner, project=project)
+    if state == "returned":
+        return project_services.project_return_for_revision(actor=drc, project=project, reason=spec["return_reason"])
+    if state in ("in_reserve", "withdrawn"):
+        project = project_services.project_admit(actor=drc, project=project,
+                                                 no_task_reason="" if spec["plan_task"] else "跨领域基础支撑项目,规划中期评估时补列任务")
+    if state == "withdrawn":
+        project = project_services.project_withdraw(actor=owner, project=project, reason=spec["withdraw_reason"])
+    return project

@@ -1,0 +1,58 @@
+"""Input validation of project data — one form, used by the pages and (through the services) the API."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from itgov.planning.models import PlanTask
+
+from .models import Project
+
+# An amount above 10 billion yuan (100亿元) is not a district IT project: refuse it as a typing error.
+MAX_INVESTMENT = Decimal("10000000000.00")
+
+EDITABLE_FIELDS = ["name", "kind", "construction_type", "classified", "estimated_investment",
+                   "responsible_person", "responsible_phone", "necessity", "construction_content",
+                   "data_sharing_intent", "plan_task"]
+TEXT_LIMIT = 5000
+
+
+class ProjectForm(forms.ModelForm):
+    estimated_investment = forms.DecimalField(
+        label=_("估算总投资(元)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
+        max_value=MAX_INVESTMENT,
+        error_messages={"min_value": _("须大于0"), "max_value": _("不得超过100亿元"),
+                        "max_decimal_places": _("最多两位小数"), "invalid": _("请输入金额(元)")},
+    )
+    plan_task = forms.ModelChoiceField(label=_("发展规划任务"), queryset=PlanTask.objects.select_related("plan"),
+                                       required=False)
+    responsible_phone = forms.RegexField(label=_("联系电话"), regex=r"^[0-9+\-() ]{0,20}$", required=False,
+                                         error_messages={"invalid": _("电话号码格式不正确")})
+
+    class Meta:
+        model = Project
+        fields = EDITABLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("necessity", "construction_content", "data_sharing_intent"):
+            self.fields[name].max_length = TEXT_LIMIT
+            self.fields[name].validators.append(
+                forms.CharField(max_length=TEXT_LIMIT).validators[-1])
+            self.fields[name].widget.attrs.update(rows=3, maxlength=TEXT_LIMIT)
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean_name(self):
+        name = (self.cleaned_data.get("name") or "").strip()
+        if len(name) < 4:
+            raise forms.ValidationError(_("项目名称至少4个字"))
+        return name
+
+
+def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
+    return {field: [str(e) for e in errors] for field, errors in form.errors.items()}

@@ -1,0 +1,78 @@
+"""Who may do what to a project (art. 4, 5, 7), as `rules` predicates — the one permission layer used by
+the API and the pages. Visibility is mirrored by `visible_projects_q` for querysets; a test keeps the two
+in agreement."""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Exists, OuterRef, Q
+
+from itgov.access.scoping import is_authenticated, is_bureau_user, is_owner_user, scope_q
+from itgov.accounts.choices import Role
+
+from .choices import ProjectStatus
+from .models import ProjectParticipant
+
+
+@rules.predicate
+def has_owner_role(user) -> bool:
+    return is_authenticated(user) and user.has_role(Role.OWNER)
+
+
+@rules.predicate
+def is_project_owner(user, project) -> bool:
+    return project is not None and is_owner_user(user, project)
+
+
+@rules.predicate
+def is_project_participant(user, project) -> bool:
+    if project is None or not is_authenticated(user):
+        return False
+    paths = user.scope_paths(Role.OWNER)
+    return bool(paths) and any(p.unit.path.startswith(path) for p in project.participants.all() for path in paths)
+
+
+@rules.predicate
+def is_drc(user) -> bool:
+    return is_authenticated(user) and user.has_role(Role.DRC)
+
+
+@rules.predicate
+def can_view_project(user, project) -> bool:
+    """Art. 5: a classified project is seen by its owner unit and (once submitted) DRC only. Otherwise the
+    owner and participating units see it from the draft on; the bureaus of art. 4 once it is submitted."""
+    if project is None or not is_authenticated(user):
+        return False
+    submitted = project.status != ProjectStatus.DRAFT
+    if project.classified:
+        return is_project_owner(user, project) or (submitted and is_drc(user))
+    return is_project_owner(user, project) or is_project_participant(user, project) or (
+        submitted and is_bureau_user(user))
+
+
+def can_list_projects(user) -> bool:
+    return is_authenticated(user) and (user.has_role(Role.OWNER) or is_bureau_user(user))
+
+
+def visible_projects_q(user) -> Q:
+    """The queryset form of `can_view_project`."""
+    nothing = Q(pk__in=[])
+    if not is_authenticated(user):
+        return nothing
+    submitted = ~Q(status=ProjectStatus.DRAFT)
+    mine = scope_q(user, "owner_unit") or nothing
+    participating_units = scope_q(user, "unit")
+    participating = (Q(Exists(ProjectParticipant.objects.filter(participating_units, project=OuterRef("pk"))))
+                     if participating_units is not None else nothing)
+    open_q = mine | participating | (submitted if is_bureau_user(user) else nothing)
+    classified_q = mine | (submitted if user.has_role(Role.DRC) else nothing)
+    return (Q(classified=False) & open_q) | (Q(classified=True) & classified_q)
+
+
+rules.add_perm("projects.view_project", can_view_project)
+rules.add_perm("projects.add_project", has_owner_role)
+rules.add_perm("projects.change_project", is_project_owner)
+rules.add_perm("projects.submit_proposal", is_project_owner)
+rules.add_perm("projects.withdraw", is_project_owner)
+rules.add_perm("projects.admit", is_drc)
+rules.add_perm("projects.return_for_revision", is_drc)

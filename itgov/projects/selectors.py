@@ -1,0 +1,63 @@
+"""Reads a user may make. Objects are fetched only through these: missing and forbidden look the same."""
+
+from __future__ import annotations
+
+import rules as perms
+from django.db.models import QuerySet
+
+from itgov.core.errors import NotFound
+
+from .models import Project
+from .policies import can_list_projects, visible_projects_q
+from .workflow import TRANSITIONS
+
+
+def project_queryset() -> QuerySet[Project]:
+    return Project.objects.select_related("owner_unit", "plan_task")
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    if not can_list_projects(user):
+        return Project.objects.none()
+    return project_queryset().filter(visible_projects_q(user))
+
+
+def access_project_by_id(user, project_id) -> Project:
+    """The project if `user` may see it; NotFound (404) whether it is missing or not visible."""
+    try:
+        pk = int(project_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    project = project_queryset().prefetch_related("participants__unit").filter(pk=pk).first()
+    if project is None or not perms.has_perm("projects.view_project", user, project):
+        raise NotFound()
+    return project
+
+
+def available_transitions(user, project: Project) -> list:
+    """Transitions whose state matches and whose power the user holds (rules are checked on execution)."""
+    return [t for t in TRANSITIONS.values()
+            if project.status in t.sources and perms.has_perm(t.permission, user, project)]
+
+
+def can_edit(user, project: Project) -> bool:
+    from .choices import ProjectStatus
+
+    return project.status == ProjectStatus.DRAFT and perms.has_perm("projects.change_project", user, project)
+
+
+def project_compliance(project: Project, *, actor=None) -> list[dict]:
+    """Every project rule with its status now (met / violated / pending / not applicable) and why."""
+    from itgov.core.dates import local_today
+    from itgov.rules.profiles import parameters_in_force
+    from itgov.rules.registry import Case, compliance
+
+    today = local_today()
+    params = parameters_in_force(project.owner_unit.jurisdiction, today)
+    return compliance(Case(subject=project, actor=actor, action="project.compliance", on=today), params)
+
+
+def project_history(project: Project):
+    from itgov.audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(project_id=project.pk).order_by("-seq")

@@ -1,0 +1,102 @@
+"""The proposal flow through the services: guards, rules with articles, audit events."""
+
+from decimal import Decimal
+
+import pytest
+
+from itgov.audit.models import AuditEvent
+from itgov.core.errors import Conflict, Forbidden, RuleViolation
+from itgov.projects import services
+from itgov.projects.models import Project
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_owner_submits_and_drc_admits_with_audit(district):
+    project = ProjectFactory(owner_unit=district.edu)
+    before = AuditEvent.objects.count()
+
+    project = services.project_submit_proposal(actor=district.users["edu"], project=project)
+    project = services.project_admit(actor=district.users["drc"], project=project, no_task_reason="基础支撑")
+
+    assert project.status == "in_reserve"
+    assert project.version == 3
+    assert project.reserve_no_task_reason == "基础支撑"
+    events = list(AuditEvent.objects.filter(project_id=project.pk).order_by("seq")
+                  .values_list("event_type", "actor_name"))
+    assert events == [("project.proposal.submitted", "用户" + district.users["edu"].full_name[2:]),
+                      ("project.proposal.admitted", district.users["drc"].full_name)]
+    assert AuditEvent.objects.count() == before + 2
+
+
+def test_submit_without_data_sharing_is_refused_citing_article_28(district):
+    project = ProjectFactory(owner_unit=district.edu, data_sharing_intent="")
+
+    with pytest.raises(RuleViolation) as exc:
+        services.project_submit_proposal(actor=district.users["edu"], project=project)
+
+    assert exc.value.rule == "art28.proposal_data_sharing"
+    assert exc.value.article == "第二十八条"
+    assert "data_sharing_intent" in exc.value.fields
+    assert Project.objects.get(pk=project.pk).status == "draft"
+    assert AuditEvent.objects.filter(event_type="rule.refused", object_id=str(project.pk)).count() == 1
+
+
+def test_admit_without_plan_task_needs_a_reason_article_6(district):
+    project = ProjectFactory(owner_unit=district.edu)
+    project = services.project_submit_proposal(actor=district.users["edu"], project=project)
+
+    with pytest.raises(RuleViolation) as exc:
+        services.project_admit(actor=district.users["drc"], project=project)
+
+    assert (exc.value.rule, exc.value.article) == ("art6.serves_plan_task", "第六条")
+    assert Project.objects.get(pk=project.pk).status == "proposed"
+
+
+def test_owner_cannot_admit_and_the_denial_is_audited_not_applied(district):
+    project = services.project_submit_proposal(actor=district.users["edu"],
+                                               project=ProjectFactory(owner_unit=district.edu))
+    business_before = AuditEvent.objects.exclude(event_type="access.denied").count()
+
+    with pytest.raises(Forbidden) as exc:
+        services.project_admit(actor=district.users["edu"], project=project, no_task_reason="x")
+
+    assert exc.value.article == "第四条"
+    assert Project.objects.get(pk=project.pk).status == "proposed"
+    assert AuditEvent.objects.exclude(event_type="access.denied").count() == business_before
+    assert AuditEvent.objects.filter(event_type="access.denied").count() == 1
+
+
+def test_wrong_state_is_a_conflict(district):
+    project = ProjectFactory(owner_unit=district.edu)
+    with pytest.raises(Conflict):
+        services.project_admit(actor=district.users["drc"], project=project, no_task_reason="x")
+
+
+def test_stale_version_is_a_conflict(district):
+    project = ProjectFactory(owner_unit=district.edu)
+    services.project_update(actor=district.users["edu"], project=project, data={"name": "改过名字的测试项目"})
+    with pytest.raises(Conflict):
+        services.project_submit_proposal(actor=district.users["edu"], project=project, expected_version=1)
+
+
+def test_return_requires_a_reason_article_7(district):
+    project = services.project_submit_proposal(actor=district.users["edu"],
+                                               project=ProjectFactory(owner_unit=district.edu))
+    with pytest.raises(RuleViolation) as exc:
+        services.project_return_for_revision(actor=district.users["drc"], project=project, reason="  ")
+    assert (exc.value.rule, exc.value.article) == ("art7.return_with_reasons", "第七条")
+
+    project = services.project_return_for_revision(actor=district.users["drc"], project=project, reason="请补充")
+    assert project.status == "draft"
+    assert project.last_return_reason == "请补充"
+
+
+def test_classified_project_carries_no_content_article_5(district):
+    with pytest.raises(RuleViolation) as exc:
+        services.project_create(actor=district.users["edu"], data={
+            "name": "某涉密业务系统", "kind": "business_system", "construction_type": "new", "classified": True,
+            "estimated_investment": Decimal("500000"), "necessity": "涉密内容"})
+    assert (exc.value.rule, exc.value.article) == ("art5.classified_minimal_metadata", "第五条")
+    assert not Project.objects.filter(name="某涉密业务系统").exists()

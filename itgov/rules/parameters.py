@@ -1,0 +1,121 @@
+"""The policy parameters a jurisdiction's profile sets (RULES.md), each with its type and article.
+
+A profile is data: a new jurisdiction or a new version of the measures is a new PolicyProfile row whose
+parameters are validated here. A parameter the measures leave open may be null (not set)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(_("须为数值")) from exc
+    if not d.is_finite() or d < 0:
+        raise ValueError(_("须为非负数"))
+    return d
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(_("须为正整数"))
+    return value
+
+
+def _int_range(value: Any) -> dict:
+    if not isinstance(value, dict) or set(value) != {"min", "max"}:
+        raise ValueError(_("须为 {min, max}"))
+    lo, hi = _positive_int(value["min"]), _positive_int(value["max"])
+    if lo > hi:
+        raise ValueError(_("min 不得大于 max"))
+    return value
+
+
+def _window(value: Any) -> dict:
+    if not isinstance(value, dict) or set(value) != {"start", "end"}:
+        raise ValueError(_("须为 {start, end},格式 MM-DD"))
+    if not all(isinstance(value[k], str) and MONTH_DAY.match(value[k]) for k in ("start", "end")):
+        raise ValueError(_("日期格式须为 MM-DD"))
+    if value["start"] > value["end"]:
+        raise ValueError(_("开始日期不得晚于结束日期"))
+    return value
+
+
+def _ratio(value: Any) -> str:
+    d = _decimal(value)
+    if d > 1:
+        raise ValueError(_("须在 0 到 1 之间"))
+    return str(value)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(_("须为 true 或 false"))
+    return value
+
+
+def _field_list(value: Any) -> list:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(_("须为字段名列表"))
+    return value
+
+
+def _region_code(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{6}", value):
+        raise ValueError(_("须为6位行政区划代码"))
+    return value
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    article: int
+    description: Any
+    validate: Callable[[Any], Any]
+
+
+PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in [
+        Parameter("region_code", 17, _("本级行政区划代码(项目代码第二段)"), _region_code),
+        Parameter("proposal_required_fields", 7, _("入库申请必填内容"), _field_list),
+        Parameter("data_sharing_required_at_proposal", 28, _("项目建议须包含数据共享内容"), _bool),
+        Parameter("declaration_window", 8, _("年度集中申报窗口(每年第三季度)"), _window),
+        Parameter("supervision_threshold", 19, _("须实行监理的投资额(元)"), lambda v: str(_decimal(v))),
+        Parameter("supervision_pool_size", 19, _("每年确定的监理单位数量"), _int_range),
+        Parameter("reapproval_overrun_ratio", 20, _("须重新立项的概算超出比例"), _ratio),
+        Parameter("min_trial_run_months", 22, _("最短试运行期(月)"), _positive_int),
+        Parameter("acceptance_window_months", 22, _("试运行后申请验收期限(月)"), _positive_int),
+        Parameter("self_evaluation_window_months", 24, _("验收运行后绩效自评价期限(月)"), _int_range),
+        Parameter("om_funding_rate", 12, _("运维经费占投资总额比例(办法未规定)"), _ratio),
+    ]
+}
+
+
+def validate_parameters(values: Any) -> dict[str, list[str]]:
+    """Errors by parameter name (empty when the profile is valid). Null means 'not set'."""
+    if not isinstance(values, dict):
+        return {"parameters": [str(_("须为对象"))]}
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        param = PARAMETERS.get(name)
+        if param is None:
+            errors[name] = [str(_("未知参数"))]
+            continue
+        if value is None:
+            continue
+        try:
+            param.validate(value)
+        except ValueError as exc:
+            errors[name] = [str(exc)]
+    return errors

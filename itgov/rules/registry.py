@@ -1,0 +1,152 @@
+"""The rule engine: every rule of the measures, once, with its article and the parameters it reads.
+
+A rule is a function of a `Case` (the object, the actor, the action, the input and the date) and the
+parameters of the policy profile in force at that date. It answers an `Outcome`: met, violated, pending
+(not yet decidable) or not applicable. `enforce` runs the rules bound to an action and raises
+RuleViolation with the first violation (all of them listed); `compliance` evaluates the rules that
+describe a project's standing for the compliance panel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.utils.translation import gettext_lazy as _
+
+from itgov.core.errors import RuleViolation
+
+from .articles import cite
+
+Status = Literal["met", "violated", "pending", "not_applicable"]
+STATUS_LABELS = {"met": _("符合"), "violated": _("不符合"), "pending": _("待定"), "not_applicable": _("不适用")}
+
+
+@dataclass
+class Outcome:
+    status: Status
+    reason: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def met(cls, why: Any = "", /) -> Outcome:
+        return cls("met", str(why))
+
+    @classmethod
+    def violated(cls, why: Any = "", /, **fields: Any) -> Outcome:
+        return cls("violated", str(why), {k: str(v) for k, v in fields.items()})
+
+    @classmethod
+    def pending(cls, reason: Any = "") -> Outcome:
+        return cls("pending", str(reason))
+
+    @classmethod
+    def not_applicable(cls, reason: Any = "") -> Outcome:
+        return cls("not_applicable", str(reason))
+
+
+@dataclass
+class Case:
+    """What a rule looks at. `subject` is the object (a project); `data` is the action's input."""
+
+    subject: Any
+    actor: Any = None
+    action: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    article: int
+    title: Any
+    message: Any
+    check: Callable[[Case, dict[str, Any]], Outcome]
+    parameters: tuple[str, ...] = ()
+    actions: frozenset[str] = frozenset()
+    # "project": describes a project's standing (shown on the compliance panel);
+    # "power": who may act (art. 4), enforced by the permission layer, listed for transparency.
+    scope: Literal["project", "power"] = "project"
+
+    @property
+    def citation(self) -> str:
+        return cite(self.article)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def register(rule_id: str, *, article: int, title: Any, message: Any, parameters: tuple[str, ...] = (),
+             actions: tuple[str, ...] = (), scope: Literal["project", "power"] = "project"):
+    """Decorator: `@register("art13.no_procurement_before_approval", article=13, ...)`."""
+
+    def decorate(fn: Callable[[Case, dict[str, Any]], Outcome]) -> Callable:
+        if rule_id in _REGISTRY:
+            raise ValueError(f"rule {rule_id} registered twice")
+        _REGISTRY[rule_id] = Rule(rule_id, article, title, message, fn, tuple(parameters), frozenset(actions),
+                                  scope)
+        return fn
+
+    return decorate
+
+
+def all_rules() -> list[Rule]:
+    _load()
+    return sorted(_REGISTRY.values(), key=lambda r: (r.article, r.id))
+
+
+def get_rule(rule_id: str) -> Rule:
+    _load()
+    return _REGISTRY[rule_id]
+
+
+def rules_for(action: str) -> list[Rule]:
+    return [r for r in all_rules() if action in r.actions]
+
+
+def _load() -> None:
+    from . import measures  # noqa: F401  (registers the rules on first import)
+
+
+def evaluate(rule: Rule, case: Case, params: dict[str, Any]) -> Outcome:
+    return rule.check(case, {name: params.get(name) for name in rule.parameters})
+
+
+def result_dict(rule: Rule, outcome: Outcome) -> dict[str, Any]:
+    return {"rule": rule.id, "article": rule.citation, "status": outcome.status, "reason": outcome.reason}
+
+
+def enforce(action: str, case: Case, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run the rules bound to `action`. Raises RuleViolation on the first violation (listing all of them);
+    returns the results otherwise, for the audit event."""
+    results, violations = [], []
+    for rule in rules_for(action):
+        outcome = evaluate(rule, case, params)
+        results.append(result_dict(rule, outcome))
+        if outcome.status == "violated":
+            violations.append((rule, outcome))
+    if violations:
+        rule, outcome = violations[0]
+        raise RuleViolation(
+            rule=rule.id,
+            article=rule.citation,
+            message=f"{rule.message}({rule.citation})" + (f":{outcome.reason}" if outcome.reason else ""),
+            fields=outcome.fields,
+            violations=[{**result_dict(r, o), "message": str(r.message), "fields": o.fields} for r, o in violations],
+        )
+    return results
+
+
+def compliance(case: Case, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every project rule with its status now, for the compliance panel and endpoint."""
+    rows = []
+    for rule in all_rules():
+        if rule.scope != "project":
+            continue
+        outcome = evaluate(rule, case, params)
+        rows.append({**result_dict(rule, outcome), "title": str(rule.title), "message": str(rule.message),
+                     "status_label": str(STATUS_LABELS[outcome.status]), "fields": outcome.fields})
+    return rows

@@ -1,0 +1,25 @@
+"""The navigation, built from the user's powers: every page is reachable from here."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    from itgov.accounts.choices import Role
+    from itgov.audit.access import can_search_audit
+    from itgov.projects.policies import can_list_projects
+
+    items = [{"url": reverse("web:home"), "label": _("工作台"), "icon": "house", "key": "home"}]
+    if can_list_projects(user):
+        items.append({"url": reverse("web:project_list"), "label": _("项目"), "icon": "kanban", "key": "projects"})
+    items.append({"url": reverse("web:rules"), "label": _("规则与参数"), "icon": "journal-check", "key": "rules"})
+    if can_search_audit(user):
+        items.append({"url": reverse("web:audit_events"), "label": _("审计记录"), "icon": "shield-check",
+                      "key": "audit"})
+    if user.has_role(Role.SYSADMIN):
+        items.append({"url": reverse("admin:index"), "label": _("系统管理"), "icon": "gear", "key": "sysadmin"})
+    items.append({"url": reverse("api:openapi-view"), "label": _("接口文档"), "icon": "braces", "key": "api"})
+    return {"nav_items": items}
