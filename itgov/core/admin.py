@@ -4,9 +4,9 @@ never business data. Every change it makes is written to the audit trail in the 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.forms.models import model_to_dict
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 
 from itgov.audit import events
 from itgov.audit.services import audit_record
