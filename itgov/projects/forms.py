@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from itgov.planning.models import PlanTask
@@ -38,8 +39,7 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("necessity", "construction_content", "data_sharing_intent"):
             self.fields[name].max_length = TEXT_LIMIT
-            self.fields[name].validators.append(
-                forms.CharField(max_length=TEXT_LIMIT).validators[-1])
+            self.fields[name].validators.append(MaxLengthValidator(TEXT_LIMIT))
             self.fields[name].widget.attrs.update(rows=3, maxlength=TEXT_LIMIT)
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
