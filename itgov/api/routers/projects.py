@@ -275,9 +275,15 @@ class HistoryOut(Page):
     items: list[HistoryItem]
 
 
+class HistoryPage(Schema):
+    limit: int = limit_field(50)
+    offset: int = offset_field()
+
+
 @router.get("/projects/{project_id}/history", response={200: HistoryOut, **ERRORS}, summary="项目历史")
-def project_history(request, project_id: int, limit: int = limit_field(50), offset: int = offset_field()):
+def project_history(request, project_id: int, page: Query[HistoryPage]):
     project = selectors.access_project_by_id(request.auth, project_id)
     qs = selectors.project_history(project)
     count = qs.count()
-    return {**page_links(request, count, limit, offset), "items": list(qs[offset: offset + limit])}
+    return {**page_links(request, count, page.limit, page.offset),
+            "items": list(qs[page.offset: page.offset + page.limit])}
