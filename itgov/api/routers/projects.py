@@ -142,12 +142,13 @@ class ProjectFilters(Schema):
     offset: int = offset_field()
 
 
-def _detail(request, project: Project) -> dict:
-    out = ProjectOut.from_orm(project).dict()
-    out["actions"] = [t.name for t in selectors.available_transitions(request.auth, project)]
+def _detail(request, project: Project) -> Project:
+    """The project with the actions this user may take on it now (the page shows the same buttons)."""
+    actions = [t.name for t in selectors.available_transitions(request.auth, project)]
     if selectors.can_edit(request.auth, project):
-        out["actions"].insert(0, "update")
-    return out
+        actions.insert(0, "update")
+    project.actions = actions
+    return project
 
 
 def _form_data(payload: Schema, *, exclude_unset: bool) -> dict:

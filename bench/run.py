@@ -1,0 +1,162 @@
+"""Benchmarks, run on demand (`make bench`): each operation against a raw-SQL floor, reported as a ratio.
+
+A fresh SQLite database in a temporary folder (or BENCH_DATABASE_URL, e.g. a scratch PostgreSQL
+database: it is migrated and filled, so never point it at real data). N projects (BENCH_PROJECTS,
+default 5000) spread over the demo district's units.
+
+    operation                         what the floor is
+    project list page (API, drc)      one SELECT … JOIN … ORDER BY … LIMIT 20 and a COUNT(*)
+    project detail (API, edu)         one SELECT by primary key
+    transition (submit_proposal)      one UPDATE … WHERE id AND version, one INSERT into the audit table
+    audit_record                      one INSERT into the audit table
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+os.environ.setdefault("ITGOV_VAR_DIR", tempfile.mkdtemp(prefix="itgov-bench-"))
+if os.environ.get("BENCH_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+else:
+    os.environ.pop("DATABASE_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+settings.ALLOWED_HOSTS = ["*"]
+settings.DEBUG = False
+
+N = int(os.environ.get("BENCH_PROJECTS", "5000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+
+
+def timed(fn, repeat=REPEAT) -> float:
+    fn()  # warm
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def setup() -> None:
+    from itgov.accounts.models import User
+    from itgov.demo.services import load_demo
+    from itgov.organizations.models import Unit
+    from itgov.projects.models import Project
+
+    call_command("migrate", verbosity=0)
+    load_demo()
+    owners = list(Unit.objects.filter(kind__in=["department", "street"]))
+    drc_user = User.objects.get(username="drc")
+    statuses = ["draft", "proposed", "in_reserve"]
+    Project.objects.bulk_create([
+        Project(name=f"基准测试项目{i:06d}", owner_unit=owners[i % len(owners)], kind="business_system",
+                construction_type="new", estimated_investment=Decimal(100000 + i), status=statuses[i % 3],
+                necessity="x", construction_content="y", data_sharing_intent="z", created_by=drc_user,
+                responsible_person="张三")
+        for i in range(N)
+    ], batch_size=1000)
+
+
+def main() -> None:
+    from itgov.accounts.models import User
+    from itgov.audit import events
+    from itgov.audit.services import audit_record
+    from itgov.projects import services
+    from itgov.projects.models import Project
+
+    setup()
+    rows = []
+    drc, edu = User.objects.get(username="drc"), User.objects.get(username="edu")
+    client_drc, client_edu = Client(), Client()
+    client_drc.force_login(drc)
+    client_edu.force_login(edu)
+
+    def api_list():
+        assert client_drc.get("/api/v1/projects?limit=20").status_code == 200
+
+    def raw_list():
+        with connection.cursor() as c:
+            c.execute("SELECT COUNT(*) FROM projects_project WHERE status <> 'draft' AND classified = %s", [False])
+            c.fetchall()
+            c.execute(
+                "SELECT p.*, u.* FROM projects_project p JOIN organizations_unit u ON u.id = p.owner_unit_id "
+                "WHERE p.status <> 'draft' AND p.classified = %s ORDER BY p.updated_at DESC, p.id DESC LIMIT 20",
+                [False])
+            c.fetchall()
+
+    rows.append(("project list page (API, drc)", timed(api_list), timed(raw_list)))
+
+    mine = Project.objects.filter(owner_unit=edu.unit).first()
+
+    def api_detail():
+        assert client_edu.get(f"/api/v1/projects/{mine.pk}").status_code == 200
+
+    def raw_detail():
+        with connection.cursor() as c:
+            c.execute("SELECT * FROM projects_project WHERE id = %s", [mine.pk])
+            c.fetchall()
+
+    rows.append(("project detail (API, edu)", timed(api_detail), timed(raw_detail)))
+
+    drafts = iter(list(Project.objects.filter(owner_unit=edu.unit, status="draft")[: REPEAT + 1]))
+    spare = iter(list(Project.objects.filter(status="draft").exclude(owner_unit=edu.unit)[: REPEAT + 1]))
+
+    def transition():
+        services.project_submit_proposal(actor=edu, project=next(drafts))
+
+    def raw_transition():
+        p = next(spare)
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute("UPDATE projects_project SET status='proposed', version=version+1 WHERE id=%s AND version=%s",
+                      [p.pk, p.version])
+            c.execute("INSERT INTO audit_auditevent (seq, at, event_type, actor_name, unit_name, channel, "
+                      "object_type, object_id, object_repr, reason, prev_hash, hash) VALUES "
+                      "(%s, CURRENT_TIMESTAMP, 'project.changed', 'x', '', 'system', '', '', '', '', '', %s)",
+                      [10**9 + p.pk, f"bench{p.pk}"])
+
+    if sum(1 for _ in Project.objects.filter(owner_unit=edu.unit, status="draft")[: REPEAT + 1]) > REPEAT:
+        rows.append(("transition submit_proposal", timed(transition), timed(raw_transition)))
+
+    counter = iter(range(10**9))
+
+    def record():
+        audit_record(event_type=events.PROJECT_CHANGED, after={"i": 1})
+
+    def raw_insert():
+        i = next(counter)
+        with connection.cursor() as c:
+            c.execute("INSERT INTO audit_auditevent (seq, at, event_type, actor_name, unit_name, channel, "
+                      "object_type, object_id, object_repr, reason, prev_hash, hash) VALUES "
+                      "(%s, CURRENT_TIMESTAMP, 'project.changed', 'x', '', 'system', '', '', '', '', '', %s)",
+                      [2 * 10**9 + i, f"raw{i}"])
+
+    rows.append(("audit_record", timed(record), timed(raw_insert)))
+
+    print(f"itgov benchmarks · {connection.vendor} · {N} projects · median of {REPEAT}")
+    print(f"{'operation':34} {'itgov ms':>10} {'floor ms':>10} {'ratio':>7}")
+    for name, ours, floor in rows:
+        print(f"{name:34} {ours * 1000:10.2f} {floor * 1000:10.3f} {ours / floor:7.1f}")
+
+
+if __name__ == "__main__":
+    main()
