@@ -48,7 +48,10 @@ def _user(username: str, unit: Unit, role: str, full_name: str) -> User:
         user.save()
         audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=user, after={"username": username, "role": role})
     grant_unit = unit if role in (Role.OWNER, Role.SUPERVISOR) else None
-    RoleGrant.objects.get_or_create(user=user, role=role, unit=grant_unit)
+    grant, created = RoleGrant.objects.get_or_create(user=user, role=role, unit=grant_unit)
+    if created:
+        audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=grant,
+                     after={"user": username, "role": role, "unit": grant_unit.code if grant_unit else None})
     return user
 
 
@@ -69,8 +72,10 @@ def load_demo() -> dict[str, int]:
                 audit_record(event_type=events.ORG_UNIT_CREATED, obj=unit, after={"code": unit.code})
             units[spec["code"]] = unit
         for spec in data.EXPERTS:
-            Expert.objects.get_or_create(jurisdiction=gulou, name=spec["name"], defaults={
+            expert, created = Expert.objects.get_or_create(jurisdiction=gulou, name=spec["name"], defaults={
                 "specialty": spec["specialty"], "employer": spec["employer"], "title": spec["title"]})
+            if created:
+                audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=expert, after=spec)
         users = {name: _user(name, units[u], role, full) for name, (u, role, full) in DEMO_USERS.items()}
         # Every other owner unit gets a user named after its code, so each project has someone to act.
         users["drc_pmo"] = _user("drc_pmo", units["drc"], Role.OWNER, "区大数据局项目办")
@@ -80,8 +85,11 @@ def load_demo() -> dict[str, int]:
             if spec["kind"] == "supervision_firm" and spec["code"] not in users:
                 users[spec["code"]] = _user(spec["code"], units[spec["code"]], Role.SUPERVISOR, spec["short_name"])
         plan_spec = data.DEVELOPMENT_PLAN
-        plan, _ = DevelopmentPlan.objects.get_or_create(jurisdiction=gulou, name=plan_spec["name"], defaults={
+        plan, created = DevelopmentPlan.objects.get_or_create(jurisdiction=gulou, name=plan_spec["name"], defaults={
             "start_year": plan_spec["start_year"], "end_year": plan_spec["end_year"]})
+        if created:
+            audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=plan,
+                         after={"name": plan.name, "tasks": [t["number"] for t in plan_spec["tasks"]]})
         tasks = {}
         for spec in plan_spec["tasks"]:
             tasks[spec["number"]], _ = PlanTask.objects.get_or_create(plan=plan, number=spec["number"], defaults={
