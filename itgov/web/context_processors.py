@@ -3,6 +3,20 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# Which navigation entry a page belongs to, by URL name.
+SECTIONS = {
+    "home": "home",
+    "project_list": "projects", "project_create": "projects", "project_detail": "projects",
+    "project_edit": "projects", "project_action": "projects",
+    "rules": "rules",
+    "audit_events": "audit", "audit_export": "audit",
+}
+
+
+def _section(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    return SECTIONS.get(match.url_name, "") if match is not None and match.namespace == "web" else ""
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -22,4 +36,7 @@ def navigation(request):
     if user.has_role(Role.SYSADMIN):
         items.append({"url": reverse("admin:index"), "label": _("系统管理"), "icon": "gear", "key": "sysadmin"})
     items.append({"url": reverse("api:openapi-view"), "label": _("接口文档"), "icon": "braces", "key": "api"})
+    section = _section(request)
+    for item in items:
+        item["active"] = item["key"] == section
     return {"nav_items": items}

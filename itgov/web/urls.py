@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class IdConverter:
+    """A database id: at most 18 digits, so a longer number is a 404, not an integer overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+register_converter(IdConverter, "id")
 
 app_name = "web"
 
@@ -9,7 +24,12 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("", views.home, name="home"),
     path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<id:project_id>/", views.project_detail, name="project_detail"),
+    path("projects/<id:project_id>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<id:project_id>/actions/<slug:name>/", views.project_action, name="project_action"),
     path("rules/", views.rules_page, name="rules"),
     path("audit/", views.audit_events, name="audit_events"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,31 +1,347 @@
-"""Pages (placeholder slice; the full pages come next)."""
+"""Pages. Each view parses input, calls a service or selector of the domain apps and renders; permissions
+and the rules of the measures are decided there, never here (the API calls the same functions).
+A DomainError that escapes a view is rendered with its status by `errors.domain_errors`."""
 
+from __future__ import annotations
+
+import csv
+
+import rules as perms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from itgov.access.scoping import scope_q
+from itgov.accounts.choices import Role
+from itgov.audit import access as audit_access
+from itgov.audit import events
+from itgov.audit.models import AuditEvent
+from itgov.audit.selectors import audit_events_search
+from itgov.audit.services import audit_record_now
+from itgov.core.dates import SHANGHAI, local_today
+from itgov.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from itgov.organizations.models import Jurisdiction
+from itgov.projects import selectors, services
+from itgov.projects.choices import MAIN_LINE, ProjectStatus
+from itgov.projects.forms import ProjectForm
+from itgov.projects.policies import can_list_projects
+from itgov.projects.workflow import TRANSITIONS
+from itgov.rules.parameters import PARAMETERS
+from itgov.rules.profiles import parameters_in_force, profile_in_force
+from itgov.rules.registry import all_rules
+
+from .errors import domain_errors, merge_errors
+from .forms import AuditFilterForm, ProjectFilterForm, TransitionForm, parse_version, project_data
+
+PROJECTS_PER_PAGE = 20
+AUDIT_PER_PAGE = 50
+TODO_LIMIT = 20
+ACTIVITY_LIMIT = 10
+HISTORY_LIMIT = 100
+# The form errors the project and transition pages show next to the form (the rest become error pages).
+FORM_ERRORS = (InvalidInput, RuleViolation, Conflict)
 
 
-def login_view(request):
-    return auth_views.LoginView.as_view(template_name="web/login.html")(request)
+def is_partial(request) -> bool:
+    """An htmx request for a fragment (not a history restore, which needs the whole page)."""
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
-def logout_view(request):
-    return auth_views.LogoutView.as_view()(request)
+# --- sign-in ---------------------------------------------------------------------------------------------
 
 
+class LoginView(auth_views.LoginView):
+    """Django's login with AuthenticationForm; django-axes locks a username after 5 failures (its middleware
+    then answers with web/locked_out.html). Sign-ins are audited by itgov.accounts.receivers."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+login_view = LoginView.as_view()
+logout_view = auth_views.LogoutView.as_view()  # POST only (Django 5)
+
+
+# --- workbench -------------------------------------------------------------------------------------------
+
+
+def awaiting_action(user):
+    """Projects waiting for this user: the drafts of the user's own units (returned ones included), and for
+    DRC the proposals waiting for admission. Candidates come from the visible projects; each keeps only the
+    forward transitions the user may run on it (selectors.available_transitions)."""
+    waiting = Q(pk__in=[])
+    own_units = scope_q(user, "owner_unit", Role.OWNER)
+    if own_units is not None:
+        waiting |= own_units & Q(status=ProjectStatus.DRAFT)
+    if user.has_role(Role.DRC):
+        waiting |= Q(status=ProjectStatus.PROPOSED)
+    qs = selectors.projects_visible_to(user).filter(waiting).order_by("-updated_at", "-id")
+    total = qs.count()
+    items = []
+    for project in qs[:TODO_LIMIT]:
+        actions = [t for t in selectors.available_transitions(user, project) if t.name != "withdraw"]
+        if actions:
+            items.append({"project": project, "actions": actions})
+    return items, total
+
+
+def recent_activity(user):
+    """The latest project events on projects the user may see: one query, whatever the numbers."""
+    visible_ids = selectors.projects_visible_to(user).values("pk")
+    return list(AuditEvent.objects.filter(project_id__in=visible_ids, event_type__startswith="project.")
+                .order_by("-seq")[:ACTIVITY_LIMIT])
+
+
+@require_GET
+@domain_errors
 def home(request):
-    return HttpResponse("itgov")
+    user = request.user
+    todo, todo_total = awaiting_action(user)
+    return render(request, "web/home.html", {
+        "todo": todo, "todo_total": todo_total, "activity": recent_activity(user),
+        "can_add": perms.has_perm("projects.add_project", user), "can_list": can_list_projects(user),
+    })
 
 
+# --- projects --------------------------------------------------------------------------------------------
+
+
+@require_GET
+@domain_errors
 def project_list(request):
-    return HttpResponse("projects")
+    user = request.user
+    if not can_list_projects(user):
+        raise Forbidden()
+    form = ProjectFilterForm(request.GET or None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    qs = form.apply(selectors.projects_visible_to(user)).order_by("-updated_at", "-id")
+    page = Paginator(qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "can_add": perms.has_perm("projects.add_project", user)}
+    template = "web/projects/_results.html" if is_partial(request) else "web/projects/list.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
+def stepper(project) -> list[dict]:
+    """The main line of the life (choices.MAIN_LINE) with the project's place on it."""
+    withdrawn = project.status == ProjectStatus.WITHDRAWN
+    position = MAIN_LINE.index(project.status) if project.status in MAIN_LINE else -1
+    steps = []
+    for i, status in enumerate(MAIN_LINE):
+        state = "muted" if withdrawn else ("done" if i < position else "current" if i == position else "todo")
+        steps.append({"label": status.label, "state": state, "number": i + 1})
+    return steps
+
+
+@require_GET
+@domain_errors
+def project_detail(request, project_id):
+    user = request.user
+    project = selectors.access_project_by_id(user, project_id)
+    history = list(selectors.project_history(project)[:HISTORY_LIMIT])
+    return render(request, "web/projects/detail.html", {
+        "project": project,
+        "steps": stepper(project),
+        "transitions": selectors.available_transitions(user, project),
+        "can_edit": selectors.can_edit(user, project),
+        # Art. 5: a classified project shows minimal metadata only.
+        "compliance": [] if project.classified else selectors.project_compliance(project, actor=user),
+        "history": history,
+        "history_truncated": len(history) == HISTORY_LIMIT,
+    })
+
+
+def _project_form_page(request, form, *, project=None, error=None, status=200):
+    if error is not None:
+        merge_errors(form, error)
+    return render(request, "web/projects/form.html", {
+        "form": form, "project": project, "error": error,
+        "version": form.data.get("version") if form.is_bound else (project.version if project else None),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def project_create(request):
+    user = request.user
+    if request.method == "POST":
+        data = project_data(request.POST)
+        try:
+            project = services.project_create(actor=user, data=data)
+        except FORM_ERRORS as exc:
+            return _project_form_page(request, ProjectForm(data=data), error=exc, status=exc.status)
+        messages.success(request, _("已创建项目草稿“%(name)s”") % {"name": project.name})
+        return redirect("web:project_detail", project_id=project.pk)
+    if not perms.has_perm("projects.add_project", user):
+        raise Forbidden()
+    return _project_form_page(request, ProjectForm())
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def project_edit(request, project_id):
+    user = request.user
+    project = selectors.access_project_by_id(user, project_id)
+    if request.method == "POST":
+        data = project_data(request.POST)
+        form = ProjectForm(data={**data, "version": request.POST.get("version", "")}, instance=project)
+        try:
+            version = parse_version(request.POST.get("version"))
+        except ValueError:
+            return _project_form_page(request, form, project=project,
+                                      error=InvalidInput(fields={"version": _("版本号无效,请刷新后重试")}),
+                                      status=400)
+        try:
+            project = services.project_update(actor=user, project=project, data=data, expected_version=version)
+        except FORM_ERRORS as exc:
+            return _project_form_page(request, form, project=project, error=exc, status=exc.status)
+        messages.success(request, _("已保存项目草稿“%(name)s”") % {"name": project.name})
+        return redirect("web:project_detail", project_id=project.pk)
+    if not perms.has_perm("projects.change_project", user, project):
+        raise Forbidden()
+    if not selectors.can_edit(user, project):
+        raise Conflict(_("只有草稿状态的项目可以修改"))
+    return _project_form_page(request, ProjectForm(instance=project), project=project)
+
+
+def _transition_page(request, project, t, form, *, error=None, status=200):
+    if error is not None:
+        merge_errors(form, error)
+    return render(request, "web/projects/action.html",
+                  {"project": project, "transition": t, "form": form, "error": error}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def project_action(request, project_id, name):
+    user = request.user
+    project = selectors.access_project_by_id(user, project_id)
+    t = TRANSITIONS.get(name)
+    if t is None:
+        raise NotFound()
+    if request.method == "POST":
+        form = TransitionForm(request.POST, transition=t, project=project)
+        if not form.is_valid():
+            return _transition_page(request, project, t, form, status=400)
+        try:
+            fresh = services.project_transition(actor=user, project=project, name=t.name, data=form.action_data(),
+                                                expected_version=form.cleaned_data.get("version"))
+        except FORM_ERRORS as exc:
+            return _transition_page(request, project, t, form, error=exc, status=exc.status)
+        messages.success(request, _("已完成“%(action)s”:%(name)s") % {"action": t.label, "name": fresh.name})
+        if perms.has_perm("projects.view_project", user, fresh):
+            return redirect("web:project_detail", project_id=fresh.pk)
+        return redirect("web:project_list")  # e.g. DRC returned it to a draft it no longer sees
+    if t not in selectors.available_transitions(user, project):
+        if not perms.has_perm(t.permission, user, project):
+            raise Forbidden()
+        raise Conflict(_("当前状态“%(s)s”不能执行“%(t)s”") % {"s": project.get_status_display(), "t": t.label})
+    form = TransitionForm(transition=t, project=project, initial={"version": project.version})
+    return _transition_page(request, project, t, form)
+
+
+# --- rules -----------------------------------------------------------------------------------------------
+
+
+@require_GET
+@domain_errors
 def rules_page(request):
-    return HttpResponse("rules")
+    today = local_today()
+    jurisdiction = Jurisdiction.objects.filter(code=settings.ITGOV_JURISDICTION_CODE).first()
+    profile = profile_in_force(jurisdiction, today) if jurisdiction else None
+    params = parameters_in_force(jurisdiction, today) if jurisdiction else {}
+
+    def describe(name):
+        spec = PARAMETERS.get(name)
+        return {"name": name, "description": spec.description if spec else "",
+                "article": spec.article if spec else None, "value": params.get(name), "set": name in params}
+
+    rules = [{"rule": rule, "params": [describe(n) for n in rule.parameters]} for rule in all_rules()]
+    profile_params = [describe(n) for n in (profile.parameters if profile else {})]
+    return render(request, "web/rules.html", {"rules": rules, "profile": profile, "jurisdiction": jurisdiction,
+                                              "profile_params": profile_params, "today": today})
 
 
+# --- audit -----------------------------------------------------------------------------------------------
+
+
+@require_GET
+@domain_errors
 def audit_events(request):
-    return HttpResponse("audit")
+    audit_access.require_audit(request.user, "audit.search")
+    form = AuditFilterForm(request.GET or None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    qs = audit_events_search(**form.filters())
+    page = Paginator(qs, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "export_query": query.urlencode()}
+    template = "web/audit/_results.html" if is_partial(request) else "web/audit/events.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+CSV_COLUMNS = ["seq", "at", "event_type", "event_label", "actor_name", "unit_name", "ip", "channel",
+               "object_type", "object_id", "object_repr", "project_id", "reason", "hash"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    """Text for a spreadsheet: a cell that Excel would read as a formula is prefixed with an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_rows(qs):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # UTF-8 BOM, so Excel opens the Chinese text correctly
+    yield writer.writerow([_("序号"), _("时间"), _("事件类型"), _("事件"), _("操作人"), _("单位"), _("IP地址"),
+                           _("渠道"), _("对象类型"), _("对象ID"), _("对象"), _("项目ID"), _("理由"), _("哈希")])
+    labels = {k: str(v) for k, v in events.EVENT_TYPES.items()}
+    for event in qs.iterator(chunk_size=2000):
+        row = {name: getattr(event, name, "") for name in CSV_COLUMNS if name not in ("at", "event_label")}
+        row["at"] = event.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+        row["event_label"] = labels.get(event.event_type, event.event_type)
+        yield writer.writerow([_cell(row[name]) for name in CSV_COLUMNS])
+
+
+@require_GET
+@domain_errors
+def audit_export(request):
+    user = request.user
+    audit_access.require_audit(user, "audit.export")
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        raise InvalidInput(fields={k: list(v) for k, v in form.errors.items()})
+    audit_record_now(event_type=events.FILE_DOWNLOADED, actor=user, object_repr="audit-events.csv",
+                     reason=form.description())
+    response = StreamingHttpResponse(_csv_rows(audit_events_search(**form.filters())),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+    return response
+
+
+# --- misc ------------------------------------------------------------------------------------------------
 
 
 def healthz(request):

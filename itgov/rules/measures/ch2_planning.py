@@ -63,8 +63,8 @@ def proposal_complete(case: Case, params) -> Outcome:
 
 
 @register("art7.return_with_reasons", article=7,
-          title=_("退回入库申请须说明理由"),
-          message=_("退回修改须写明理由"),
+          title=_("退回或撤回须说明理由"),
+          message=_("退回修改或撤回项目须写明理由"),
           actions=("project.return_for_revision", "project.withdraw"))
 def return_with_reasons(case: Case, params) -> Outcome:
     if case.action not in ("project.return_for_revision", "project.withdraw"):
