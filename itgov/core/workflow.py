@@ -77,7 +77,8 @@ def transition(obj: models.Model, t: Transition, *, actor, data: dict[str, Any] 
         raise permission_denied(actor=actor, obj=obj, action=t.action, power_rule=t.power_rule)
     try:
         with transaction.atomic():
-            locked = model.objects.select_for_update().select_related("owner_unit__jurisdiction").get(pk=obj.pk)
+            locked = (model.objects.select_for_update(of=("self",)).select_related("owner_unit__jurisdiction")
+                      .get(pk=obj.pk))
             if expected_version is not None and locked.version != expected_version:
                 raise Conflict(_("对象已被他人修改(当前版本%(v)d),请刷新后重试") % {"v": locked.version})
             if locked.status not in t.sources:
