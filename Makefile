@@ -6,18 +6,30 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: setup run test test-pg lint browsers messages bench clean
+.PHONY: setup setup-dev lock run test test-pg lint browsers messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "itgov needs Python 3.11"'
 	$(PYTHON) -m venv $(VENV)
 
+# requirements.lock: what runs the service; requirements-dev.lock: that plus the test and lint tools.
+# Both are compiled from pyproject.toml with hashes (`make lock`).
 $(VENV)/.installed: $(BIN)/python requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
 	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock
 	touch $@
 
-setup: $(VENV)/.installed ## create .venv and install the locked dependencies
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements-dev.lock
+	touch $@
+
+setup: $(VENV)/.installed ## create .venv and install the locked runtime dependencies
+
+setup-dev: $(VENV)/.installed-dev ## and the test and lint tools
+
+lock: $(VENV)/.installed ## recompile both lock files from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
 
 browsers: ## Debian chromium for the browser tests (skipped loudly when it cannot be installed)
 	@bash scripts/install-chromium.sh
@@ -32,22 +44,22 @@ run: setup ## migrate the embedded SQLite database, load the demo district and s
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-test: setup browsers ## the whole suite on SQLite (parallel)
+test: setup-dev browsers ## the whole suite on SQLite (parallel)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
 
-test-pg: setup browsers ## the whole suite on PostgreSQL (DATABASE_URL must point to it)
+test-pg: setup-dev browsers ## the whole suite on PostgreSQL (DATABASE_URL must point to it)
 	@test -n "$$DATABASE_URL" || (echo "DATABASE_URL is not set"; exit 2)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check .
 
 messages: setup ## re-extract and compile the translations
 	cd itgov && ../$(BIN)/python ../manage.py makemessages -l en -l zh_Hans --no-obsolete && ../$(BIN)/python ../manage.py compilemessages
 
-bench: setup ## benchmarks (on demand): ratios against a raw-SQL floor
+bench: setup-dev ## benchmarks (on demand): ratios against a raw-SQL floor
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/run.py
 
 clean:

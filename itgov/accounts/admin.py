@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from itgov.audit import events
+from itgov.audit.services import audit_record
 from itgov.core.admin import AuditedAdmin
 
 from .models import ApiToken, RoleGrant, User
@@ -33,6 +35,18 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["username", "full_name", "unit", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["unlock"]
+
+    @admin.action(description=_("解除登录锁定"))
+    def unlock(self, request, queryset):
+        """Clear django-axes' failed attempts for the selected accounts (after five failures they are locked)."""
+        from axes.utils import reset
+
+        for user in queryset:
+            cleared = reset(username=user.username)
+            audit_record(event_type=events.ADMIN_OBJECT_CHANGED, actor=request.user, obj=user,
+                         after={"unlocked": True, "attempts_cleared": cleared}, reason="unlock")
+        self.message_user(request, _("已解除所选账号的登录锁定"))
 
 
 @admin.register(ApiToken)

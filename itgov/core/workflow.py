@@ -43,10 +43,11 @@ class Transition:
     button_class: str = "primary"
     needs_reason: bool = False
     extra_fields: tuple[str, ...] = field(default=())
+    subject: str = "project"  # the kind of object, for the action name the rules are bound to
 
     @property
     def action(self) -> str:
-        return f"project.{self.name}"
+        return f"{self.subject}.{self.name}"
 
 
 def permission_denied(*, actor, obj, action: str, power_rule: str = "") -> Forbidden:

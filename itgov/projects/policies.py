@@ -40,14 +40,18 @@ def is_drc(user) -> bool:
 @rules.predicate
 def can_view_project(user, project) -> bool:
     """Art. 5: a classified project is seen by its owner unit and (once submitted) DRC only. Otherwise the
-    owner and participating units see it from the draft on; the bureaus of art. 4 once it is submitted."""
+    owner and participating units see it from the draft on; the bureaus of art. 4 once it is submitted;
+    the audit bureau everything, drafts included (art. 4, 25)."""
     if project is None or not is_authenticated(user):
         return False
     submitted = project.status != ProjectStatus.DRAFT
     if project.classified:
-        return is_project_owner(user, project) or (submitted and is_drc(user))
-    return is_project_owner(user, project) or is_project_participant(user, project) or (
-        submitted and is_bureau_user(user))
+        from itgov.rules.registry import Case, evaluate, get_rule
+
+        rule = get_rule("art5.classified_visibility")
+        return evaluate(rule, Case(subject=project, actor=user, action="project.view"), {}).status == "met"
+    return (is_project_owner(user, project) or is_project_participant(user, project)
+            or (submitted and is_bureau_user(user)) or user.has_role(Role.AUDIT))
 
 
 def can_list_projects(user) -> bool:
@@ -65,6 +69,8 @@ def visible_projects_q(user) -> Q:
     participating = (Q(Exists(ProjectParticipant.objects.filter(participating_units, project=OuterRef("pk"))))
                      if participating_units is not None else nothing)
     open_q = mine | participating | (submitted if is_bureau_user(user) else nothing)
+    if user.has_role(Role.AUDIT):
+        open_q = Q()  # the audit bureau reads everything (art. 4), drafts included; art. 5 still applies
     classified_q = mine | (submitted if user.has_role(Role.DRC) else nothing)
     return (Q(classified=False) & open_q) | (Q(classified=True) & classified_q)
 

@@ -1,4 +1,5 @@
-"""Writes on projects. Each one: parse, check power, check rules, save, audit — in one transaction."""
+"""Writes on projects. Each one: check the power, parse, check the rules (nothing is written yet), then
+save and audit in one transaction. Transitions go through the engine (core.workflow)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def project_create(*, actor, data: dict[str, Any], owner_unit: Unit | None = Non
     from itgov.access.scoping import unit_in_scope
 
     if not perms.has_perm("projects.add_project", actor):
-        raise permission_denied(actor=actor, obj=None, action="project.create", power_rule="")
+        raise permission_denied(actor=actor, obj=None, action="project.create", power_rule="art7.owner_unit_proposes")
     owner_unit = owner_unit or _default_owner_unit(actor)
     if owner_unit is None or not unit_in_scope(actor, owner_unit):
         raise InvalidInput(fields={"owner_unit": _("只能为本单位创建项目")})
@@ -79,7 +80,8 @@ def project_create(*, actor, data: dict[str, Any], owner_unit: Unit | None = Non
 def project_update(*, actor, project: Project, data: dict[str, Any], expected_version: int | None = None) -> Project:
     """Edit a draft. Only the fields given change (a PATCH); the rest keep their values."""
     if not perms.has_perm("projects.change_project", actor, project):
-        raise permission_denied(actor=actor, obj=project, action="project.update")
+        raise permission_denied(actor=actor, obj=project, action="project.update",
+                                power_rule="art7.owner_unit_proposes")
     if project.status != ProjectStatus.DRAFT:
         raise Conflict(_("只有草稿状态的项目可以修改"))
     current = project_snapshot(project)

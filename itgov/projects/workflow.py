@@ -29,7 +29,7 @@ def _withdrawn(project, data):
 
 SUBMIT_PROPOSAL = Transition(
     name="submit_proposal", label=_("提交入库申请"), sources=frozenset({S.DRAFT}), target=S.PROPOSED,
-    permission="projects.submit_proposal", power_rule="", event_type=events.PROJECT_PROPOSAL_SUBMITTED,
+    permission="projects.submit_proposal", power_rule="art7.owner_unit_proposes", event_type=events.PROJECT_PROPOSAL_SUBMITTED,
     effects=_submitted,
 )
 ADMIT = Transition(
@@ -44,7 +44,7 @@ RETURN_FOR_REVISION = Transition(
 )
 WITHDRAW = Transition(
     name="withdraw", label=_("撤回项目"), sources=frozenset({S.DRAFT, S.PROPOSED, S.IN_RESERVE}), target=S.WITHDRAWN,
-    permission="projects.withdraw", power_rule="", event_type=events.PROJECT_WITHDRAWN, effects=_withdrawn,
+    permission="projects.withdraw", power_rule="art7.owner_unit_proposes", event_type=events.PROJECT_WITHDRAWN, effects=_withdrawn,
     button_class="outline-danger", needs_reason=True,
 )
 

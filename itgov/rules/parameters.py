@@ -94,9 +94,9 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("supervision_threshold", 19, _("须实行监理的投资额(元)"), lambda v: str(_decimal(v))),
         Parameter("supervision_pool_size", 19, _("每年确定的监理单位数量"), _int_range),
         Parameter("reapproval_overrun_ratio", 20, _("须重新立项的概算超出比例"), _ratio),
-        Parameter("min_trial_run_months", 22, _("最短试运行期(月)"), _positive_int),
-        Parameter("acceptance_window_months", 22, _("试运行后申请验收期限(月)"), _positive_int),
-        Parameter("self_evaluation_window_months", 24, _("验收运行后绩效自评价期限(月)"), _int_range),
+        Parameter("min_trial_run", 22, _("最短试运行期(月)"), _positive_int),
+        Parameter("acceptance_window", 22, _("试运行后申请验收期限(月)"), _positive_int),
+        Parameter("self_evaluation_window", 24, _("验收运行后绩效自评价期限(月)"), _int_range),
         Parameter("om_funding_rate", 12, _("运维经费占投资总额比例(办法未规定)"), _ratio),
     ]
 }

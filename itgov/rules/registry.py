@@ -104,7 +104,8 @@ def get_rule(rule_id: str) -> Rule:
 
 
 def rules_for(action: str) -> list[Rule]:
-    return [r for r in all_rules() if action in r.actions]
+    """The project rules bound to `action`. Power rules are enforced by the permission layer (403)."""
+    return [r for r in all_rules() if action in r.actions and r.scope == "project"]
 
 
 def _load() -> None:
@@ -135,7 +136,8 @@ def enforce(action: str, case: Case, params: dict[str, Any]) -> list[dict[str, A
             article=rule.citation,
             message=f"{rule.message}({rule.citation})" + (f":{outcome.reason}" if outcome.reason else ""),
             fields=outcome.fields,
-            violations=[{**result_dict(r, o), "message": str(r.message), "fields": o.fields} for r, o in violations],
+            violations=[{**result_dict(r, o), "message": str(r.message), "fields": {k: [v] for k, v in o.fields.items()}}
+                        for r, o in violations],
         )
     return results
 

@@ -76,3 +76,17 @@ def test_console_offers_no_business_data(client, district):
 def test_sysadmin_has_no_project_powers(client, district):
     client.force_login(district.users["admin"])
     assert client.get("/api/v1/projects").status_code == 403
+
+
+def test_sysadmin_unlocks_a_locked_account_and_it_is_audited(client, district):
+    from axes.models import AccessAttempt
+
+    target = district.users["edu"]
+    AccessAttempt.objects.create(username=target.username, ip_address="127.0.0.1", user_agent="t",
+                                 failures_since_start=5, get_data="", post_data="")
+    client.force_login(district.users["admin"])
+    response = client.post("/sysadmin/accounts/user/", {"action": "unlock", "_selected_action": [target.pk]})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username=target.username).exists()
+    assert AuditEvent.objects.filter(event_type="admin.object.changed", object_id=str(target.pk),
+                                     reason="unlock").exists()

@@ -33,6 +33,8 @@ def statements(vendor: str, drop: bool = False) -> list[str]:
 def create(apps, schema_editor):
     for sql in statements(schema_editor.connection.vendor):
         schema_editor.execute(sql)
+    # The chain head exists from the start, so the first concurrent writers lock it rather than race to insert.
+    apps.get_model("audit", "AuditChainHead").objects.get_or_create(pk=1)
 
 
 def drop(apps, schema_editor):

@@ -100,3 +100,46 @@ def test_classified_project_carries_no_content_article_5(district):
             "estimated_investment": Decimal("500000"), "necessity": "涉密内容"})
     assert (exc.value.rule, exc.value.article) == ("art5.classified_minimal_metadata", "第五条")
     assert not Project.objects.filter(name="某涉密业务系统").exists()
+
+
+@pytest.mark.parametrize("role,draft,proposed,classified_draft,classified_proposed", [
+    ("edu", True, True, True, True),
+    ("health", False, False, False, False),
+    ("drc", False, True, False, True),
+    ("finance", False, True, False, False),
+    ("audit", True, True, False, False),
+    ("cyber", False, True, False, False),
+    ("gov", False, True, False, False),
+    ("admin", False, False, False, False),
+    ("supervisor", False, False, False, False),
+])
+def test_visibility_predicate_and_queryset_agree(district, role, draft, proposed, classified_draft,
+                                                 classified_proposed):
+    import rules as perms
+
+    from itgov.projects.selectors import projects_visible_to
+
+    edu = district.users["edu"]
+    projects = {
+        "draft": ProjectFactory(owner_unit=district.edu),
+        "proposed": services.project_submit_proposal(actor=edu, project=ProjectFactory(owner_unit=district.edu)),
+        "classified_draft": ProjectFactory(owner_unit=district.edu, classified=True, necessity="",
+                                           construction_content="", data_sharing_intent=""),
+    }
+    projects["classified_proposed"] = services.project_submit_proposal(
+        actor=edu, project=ProjectFactory(owner_unit=district.edu, classified=True, necessity="",
+                                          construction_content="", data_sharing_intent=""))
+    expected = {"draft": draft, "proposed": proposed, "classified_draft": classified_draft,
+                "classified_proposed": classified_proposed}
+    user = district.users[role]
+    visible = set(projects_visible_to(user).values_list("pk", flat=True))
+    for key, project in projects.items():
+        assert perms.has_perm("projects.view_project", user, project) is expected[key], key
+        assert (project.pk in visible) is expected[key], key
+
+
+def test_owner_actions_denied_to_others_cite_article_7(district):
+    project = ProjectFactory(owner_unit=district.edu)
+    with pytest.raises(Forbidden) as exc:
+        services.project_submit_proposal(actor=district.users["health"], project=project)
+    assert exc.value.article == "第七条"

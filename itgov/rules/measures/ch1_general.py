@@ -37,7 +37,7 @@ def drc_reviews_reserve(case: Case, params) -> Outcome:
 
 
 @register("art4.audit_oversight", article=4, scope="power",
-          title=_("区审计局负责审计监督,只读全部项目与审计记录"),
+          title=_("区审计局负责审计监督:只读全部项目(涉密除外)与审计记录"),
           message=_("只有区审计局可以检索和导出审计记录"),
           actions=("audit.search", "audit.export"))
 def audit_oversight(case: Case, params) -> Outcome:
@@ -49,7 +49,7 @@ def audit_oversight(case: Case, params) -> Outcome:
 
 
 @register("art5.classified_visibility", article=5, scope="power",
-          title=_("涉密项目仅建设单位和区发改委(大数据局)可见"),
+          title=_("涉密项目仅建设单位和(申报后)区发改委(大数据局)可见"),
           message=_("涉密项目按照有关规定执行,仅建设单位和区发改委(大数据局)可见"),
           actions=("project.view",))
 def classified_visibility(case: Case, params) -> Outcome:
@@ -59,8 +59,12 @@ def classified_visibility(case: Case, params) -> Outcome:
     project = case.subject
     if not project.classified:
         return Outcome.not_applicable()
-    if case.actor is not None and (case.actor.has_role(Role.DRC) or is_owner_user(case.actor, project)):
-        return Outcome.met()
+    if case.actor is None:
+        return Outcome.violated()
+    if is_owner_user(case.actor, project):
+        return Outcome.met(_("建设单位"))
+    if case.actor.has_role(Role.DRC) and project.status != "draft":
+        return Outcome.met(_("已申报,区发改委(大数据局)可见"))
     return Outcome.violated()
 
 

@@ -39,6 +39,23 @@ def serves_plan_task(case: Case, params) -> Outcome:
     return Outcome.pending(_("尚未关联发展规划任务"))
 
 
+@register("art7.owner_unit_proposes", article=7, scope="power",
+          title=_("建设单位研究提出并申报本单位项目"),
+          message=_("只有项目的建设单位可以编辑、申报或撤回本项目"),
+          actions=("project.create", "project.update", "project.submit_proposal", "project.withdraw"))
+def owner_unit_proposes(case: Case, params) -> Outcome:
+    from itgov.access.scoping import is_owner_user, unit_in_scope
+    from itgov.accounts.choices import Role
+
+    actor, project = case.actor, case.subject
+    if actor is None or not actor.has_role(Role.OWNER):
+        return Outcome.violated(_("当前用户不是建设单位用户"))
+    if project is None:
+        return Outcome.met()
+    unit_ok = is_owner_user(actor, project) if project.owner_unit_id else unit_in_scope(actor, None)
+    return Outcome.met() if unit_ok else Outcome.violated(_("不是本单位的项目"))
+
+
 @register("art7.proposal_complete", article=7,
           title=_("入库申请内容完整"),
           message=_("入库申请内容不完整"),

@@ -63,8 +63,8 @@ def test_bundled_profile_is_valid():
     ({"declaration_window": {"start": "09-30", "end": "07-01"}}, "declaration_window"),
     ({"declaration_window": {"start": "7-1", "end": "09-30"}}, "declaration_window"),
     ({"supervision_pool_size": {"min": 3, "max": 2}}, "supervision_pool_size"),
-    ({"min_trial_run_months": 0}, "min_trial_run_months"),
-    ({"min_trial_run_months": True}, "min_trial_run_months"),
+    ({"min_trial_run": 0}, "min_trial_run"),
+    ({"min_trial_run": True}, "min_trial_run"),
     ({"region_code": "32010"}, "region_code"),
     ({"no_such_parameter": 1}, "no_such_parameter"),
 ])
@@ -102,9 +102,9 @@ def test_loading_is_idempotent_and_a_profile_in_force_is_never_rewritten(policy)
             "effective_from": "2021-12-31", "parameters": policy.parameters}
     assert policy_profile_load(actor=None, spec=spec) == policy
     with pytest.raises(Conflict):
-        policy_profile_load(actor=None, spec={**spec, "parameters": {**policy.parameters, "min_trial_run_months": 1}})
+        policy_profile_load(actor=None, spec={**spec, "parameters": {**policy.parameters, "min_trial_run": 1}})
     with pytest.raises(InvalidInput) as exc:
         policy_profile_load(actor=None, spec={**spec, "effective_from": "2031-01-01",
-                                              "parameters": {"min_trial_run_months": -3}})
+                                              "parameters": {"min_trial_run": -3}})
     assert "parameters" in exc.value.fields
     assert PolicyProfile.objects.count() == 1
