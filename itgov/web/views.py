@@ -16,7 +16,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from itgov.access.scoping import scope_q
 from itgov.accounts.choices import Role
@@ -105,7 +105,7 @@ def recent_activity(user):
                 .order_by("-seq")[:ACTIVITY_LIMIT])
 
 
-@require_GET
+@require_safe
 @domain_errors
 def home(request):
     user = request.user
@@ -119,7 +119,7 @@ def home(request):
 # --- projects --------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @domain_errors
 def project_list(request):
     user = request.user
@@ -147,7 +147,7 @@ def stepper(project) -> list[dict]:
     return steps
 
 
-@require_GET
+@require_safe
 @domain_errors
 def project_detail(request, project_id):
     user = request.user
@@ -165,7 +165,17 @@ def project_detail(request, project_id):
     })
 
 
+def _polish(form):
+    """Display only: readable empty choices instead of Django's dashes."""
+    for name in ("kind", "construction_type"):
+        field = form.fields[name]
+        field.choices = [("", _("请选择")), *[c for c in field.choices if c[0] != ""]]
+    form.fields["plan_task"].empty_label = _("不关联规划任务")
+    return form
+
+
 def _project_form_page(request, form, *, project=None, error=None, status=200):
+    _polish(form)
     if error is not None:
         merge_errors(form, error)
     return render(request, "web/projects/form.html", {
@@ -257,7 +267,7 @@ def project_action(request, project_id, name):
 # --- rules -----------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @domain_errors
 def rules_page(request):
     today = local_today()
@@ -273,13 +283,14 @@ def rules_page(request):
     rules = [{"rule": rule, "params": [describe(n) for n in rule.parameters]} for rule in all_rules()]
     profile_params = [describe(n) for n in (profile.parameters if profile else {})]
     return render(request, "web/rules.html", {"rules": rules, "profile": profile, "jurisdiction": jurisdiction,
-                                              "profile_params": profile_params, "today": today})
+                                              "profile_params": profile_params, "today": today,
+                                              "jurisdiction_code": settings.ITGOV_JURISDICTION_CODE})
 
 
 # --- audit -----------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @domain_errors
 def audit_events(request):
     audit_access.require_audit(request.user, "audit.search")
@@ -289,8 +300,13 @@ def audit_events(request):
     page = Paginator(qs, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "export_query": query.urlencode()}
-    template = "web/audit/_results.html" if is_partial(request) else "web/audit/events.html"
+    partial = is_partial(request)
+    layout = [("q", "col-md-6 col-lg-3"), ("event_type", "col-md-6 col-lg-3"), ("actor", "col-md-4 col-lg-2"),
+              ("unit", "col-md-4 col-lg-2"), ("project_id", "col-md-4 col-lg-2"), ("since", "col-md-6 col-lg-3"),
+              ("until", "col-md-6 col-lg-3")]
+    context = {"form": form, "page": page, "export_query": query.urlencode(), "partial": partial,
+               "form_layout": [(form[name], col) for name, col in layout]}
+    template = "web/audit/_results.html" if partial else "web/audit/events.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -325,7 +341,7 @@ def _csv_rows(qs):
         yield writer.writerow([_cell(row[name]) for name in CSV_COLUMNS])
 
 
-@require_GET
+@require_safe
 @domain_errors
 def audit_export(request):
     user = request.user

@@ -1,0 +1,51 @@
+"""Query budgets: the project list and the workbench cost the same at 10 and 200 projects."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from itgov.audit import events
+from itgov.audit.services import audit_record
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_projects(district, n: int, status: str) -> None:
+    edu = district.users["edu"]
+    for i in range(n):
+        project = ProjectFactory(owner_unit=district.edu if i % 2 else district.edu_school, status=status,
+                                 last_return_reason="请补充" if status == "draft" else "")
+        audit_record(event_type=events.PROJECT_CREATED, actor=edu, obj=project)
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(("role", "url", "status"), [
+    ("edu", "/projects/", "draft"),
+    ("drc", "/projects/", "proposed"),
+    ("audit", "/projects/", "proposed"),
+    ("edu", "/projects/?q=测试&min_wan=1&max_wan=1000&kind=business_system", "draft"),
+    ("edu", "/", "draft"),
+    ("drc", "/", "proposed"),
+    ("audit", "/", "proposed"),
+    ("audit", "/audit/", "proposed"),
+])
+def test_page_queries_do_not_grow_with_rows(role, url, status, client_for, district):
+    client = client_for(role)
+    make_projects(district, 10, status)
+    client.get(url)  # warm up: session, permissions caches
+    small = count_queries(client, url)
+
+    make_projects(district, 190, status)
+    large = count_queries(client, url)
+
+    assert small == large, f"{url} as {role}: {small} queries at 10 rows, {large} at 200"
+    assert large <= 12

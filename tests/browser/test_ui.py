@@ -1,0 +1,167 @@
+"""End-to-end through Debian's chromium (Playwright, sync API) against the live server: the proposal flow
+as the owner unit, DRC and the audit bureau would click it, every navigation page, and the English switch.
+
+Screenshots go to var/screenshots/. Never `playwright install`: the browser is /usr/bin/chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from itgov.projects import services
+from itgov.projects.models import Project
+from tests.factories import PASSWORD, ProjectFactory
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"!!! BROWSER TESTS SKIPPED: {CHROMIUM} is missing (run `make browsers` or "
+                f"`apt-get install -y chromium`) !!!", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # A Chinese browser: the interface is Chinese first (English through the switch, test d).
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_test_id("current-user")).to_be_visible()
+
+
+def proposed_project(district, **fields) -> Project:
+    project = ProjectFactory(owner_unit=district.edu, name="鼓楼区智慧校园安全管理平台建设项目", **fields)
+    return services.project_submit_proposal(actor=district.users["edu"], project=project)
+
+
+def test_a_owner_creates_a_proposal_and_submits_it(page, district):
+    sign_in(page, "edu")
+    page.get_by_test_id("new-project").first.click()
+    expect(page.get_by_test_id("project-form")).to_be_visible()
+
+    page.get_by_label("项目名称").fill("鼓楼区中小学课后服务管理平台建设项目")
+    page.get_by_label("项目类别").select_option("business_system")
+    page.get_by_label("建设性质").select_option("new")
+    page.get_by_label("估算总投资(元)").fill("1280000")
+    expect(page.locator("[data-wan-preview]")).to_contain_text("128.00")
+    page.get_by_label("项目责任人").fill("周敏")
+    page.get_by_label("联系电话").fill("025-83301234")
+    page.get_by_label("建设必要性").fill("全区课后服务报名、排课、结算依靠纸质表格,效率低。")
+    page.get_by_label("主要建设内容").fill("建设报名、排课、考勤、结算四个模块。")
+    page.get_by_label("数据共享内容").fill("课后服务参与数据按有条件共享编入全区政务数据资源目录。")
+    page.get_by_test_id("save-project").click()
+
+    expect(page.get_by_test_id("project-status")).to_have_text("草稿")
+    expect(page.get_by_test_id("project-amount")).to_contain_text("128.00")
+    shot(page, "a_edu_draft")
+
+    page.locator('[data-action="submit_proposal"]').click()
+    page.get_by_test_id("confirm-action").click()
+
+    expect(page.get_by_test_id("project-status")).to_have_text("已申报入库")
+    expect(page.get_by_role("alert").filter(has_text="已完成")).to_be_visible()
+    shot(page, "a_edu_submitted")
+    project = Project.objects.get(name="鼓楼区中小学课后服务管理平台建设项目")
+    assert (project.status, project.version) == ("proposed", 2)
+
+
+def test_b_drc_admits_the_proposal(page, district):
+    project = proposed_project(district)
+    sign_in(page, "drc")
+
+    todo = page.get_by_test_id("todo")
+    todo.get_by_role("link", name=project.name).click()
+    expect(page.get_by_test_id("project-name")).to_contain_text(project.name)
+    page.locator('[data-action="admit"]').click()
+    page.get_by_label("未关联规划任务的入库理由").fill("属全区教育信息化基础支撑,规划修编时纳入。")
+    page.get_by_test_id("confirm-action").click()
+
+    expect(page.get_by_test_id("project-status")).to_have_text("已入储备库")
+    expect(page.locator(".itgov-step.is-current")).to_contain_text("已入储备库")
+    shot(page, "b_drc_project_detail")
+    project.refresh_from_db()
+    assert project.status == "in_reserve"
+    assert project.reserve_no_task_reason == "属全区教育信息化基础支撑,规划修编时纳入。"
+
+
+def test_c_audit_reads_but_has_no_action_buttons(page, district):
+    project = proposed_project(district)
+    sign_in(page, "audit")
+
+    page.locator('[data-nav="projects"]').click()
+    table = page.get_by_test_id("project-table")
+    expect(table).to_contain_text(project.name)
+    table.get_by_role("link", name=project.name).click()
+
+    expect(page.get_by_test_id("project-name")).to_contain_text(project.name)
+    expect(page.get_by_test_id("compliance")).to_be_visible()
+    expect(page.locator("[data-action]")).to_have_count(0)
+    expect(page.get_by_test_id("project-actions")).to_have_count(0)
+    expect(page.get_by_role("link", name="编辑")).to_have_count(0)
+    shot(page, "c_audit_project_detail")
+
+
+@pytest.mark.parametrize("username", ["drc", "audit"])
+def test_d_every_navigation_page_and_english(page, district, username):
+    proposed_project(district)
+    sign_in(page, username)
+
+    links = page.locator(".itgov-sidebar [data-nav]")
+    targets = [(links.nth(i).get_attribute("data-nav"), links.nth(i).get_attribute("href"))
+               for i in range(links.count())]
+    expected = {"home", "projects", "rules", "api"} | ({"audit"} if username == "audit" else set())
+    assert {key for key, _ in targets} == expected
+
+    for key, href in targets:
+        response = page.goto(href)
+        assert response is not None and response.status == 200, f"{href}: {response and response.status}"
+        if key != "api":
+            expect(page.locator(f'.itgov-sidebar [data-nav="{key}"]')).to_have_class(re.compile(r"\bactive\b"))
+            shot(page, f"d_{username}_{key}")
+
+    page.goto("/projects/")
+    page.get_by_label("关键词").fill("智慧校园")
+    expect(page).to_have_url(re.compile(r"q=%E6%99%BA"))  # htmx pushed the filter into the address bar
+    expect(page.get_by_test_id("result-count")).to_contain_text("1")
+
+    page.goto("/")
+    page.get_by_test_id("lang-en").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator('.itgov-sidebar [data-nav="home"]')).to_contain_text("Workbench")
+    expect(page.get_by_test_id("todo")).to_contain_text("My to-do list")
+    shot(page, f"d_{username}_english_home")
+    page.get_by_test_id("lang-zh").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
