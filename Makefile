@@ -57,7 +57,7 @@ lint: setup-dev
 	$(BIN)/ruff check .
 
 messages: setup ## re-extract and compile the translations
-	cd itgov && ../$(BIN)/python ../manage.py makemessages -l en -l zh_Hans --no-obsolete && ../$(BIN)/python ../manage.py compilemessages
+	cd itgov && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete && ../$(BIN)/python ../manage.py compilemessages
 
 bench: setup-dev ## benchmarks (on demand): ratios against a raw-SQL floor
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/run.py

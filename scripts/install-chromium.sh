@@ -23,7 +23,10 @@ warn() {
     } >&2
 }
 
-if [[ -x "$CHROMIUM" ]]; then
+# Chinese text in screenshots and PDFs needs a CJK font (Noto CJK).
+have_cjk_font() { fc-list 2>/dev/null | grep -qi "Noto.*CJK"; }
+
+if [[ -x "$CHROMIUM" ]] && have_cjk_font; then
     "$CHROMIUM" --version 2>/dev/null || echo "chromium present at ${CHROMIUM}"
     exit 0
 fi
@@ -43,7 +46,7 @@ if ! apt-get update -qq; then
     warn "'apt-get update' failed."
     exit 0
 fi
-if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; then
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; then
     warn "'apt-get install chromium' failed."
     exit 0
 fi

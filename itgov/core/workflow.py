@@ -58,7 +58,8 @@ def permission_denied(*, actor, obj, action: str, power_rule: str = "") -> Forbi
     audit_record_now(event_type=events.ACCESS_DENIED, actor=actor, obj=obj, reason=action,
                      rule_results=[{"rule": rule.id, "article": rule.citation}] if rule else None)
     if rule is not None:
-        return Forbidden(f"{rule.message}({rule.citation})", article=rule.citation)
+        return Forbidden(_("%(message)s(%(article)s)") % {"message": rule.message, "article": rule.citation},
+                         article=rule.citation)
     return Forbidden()
 
 

@@ -120,6 +120,16 @@ def result_dict(rule: Rule, outcome: Outcome) -> dict[str, Any]:
     return {"rule": rule.id, "article": rule.citation, "status": outcome.status, "reason": outcome.reason}
 
 
+def refusal_message(rule: Rule, outcome: Outcome) -> str:
+    """'<message>(第N条):<reason>' — the article always named, in the active language's punctuation."""
+    from django.utils.translation import gettext
+
+    if outcome.reason:
+        return gettext("%(message)s(%(article)s):%(reason)s") % {
+            "message": rule.message, "article": rule.citation, "reason": outcome.reason}
+    return gettext("%(message)s(%(article)s)") % {"message": rule.message, "article": rule.citation}
+
+
 def enforce(action: str, case: Case, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Run the rules bound to `action`. Raises RuleViolation on the first violation (listing all of them);
     returns the results otherwise, for the audit event."""
@@ -134,7 +144,7 @@ def enforce(action: str, case: Case, params: dict[str, Any]) -> list[dict[str, A
         raise RuleViolation(
             rule=rule.id,
             article=rule.citation,
-            message=f"{rule.message}({rule.citation})" + (f":{outcome.reason}" if outcome.reason else ""),
+            message=refusal_message(rule, outcome),
             fields=outcome.fields,
             violations=[{**result_dict(r, o), "message": str(r.message), "fields": {k: [v] for k, v in o.fields.items()}}
                         for r, o in violations],

@@ -24,3 +24,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "zh-hans"
+
+
+def test_the_switch_chooses_english(client):
+    client.cookies["django_language"] = "en"
+    response = client.get("/login/")
+    assert response.headers["Content-Language"] == "en"
