@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from itgov.core.errors import Forbidden, InvalidInput
@@ -200,7 +200,7 @@ def project_create(request, payload: ProjectIn):
             raise InvalidInput(fields={"owner_unit_id": [_("单位不存在")]})
     project = services.project_create(actor=request.auth, data=_form_data(payload, exclude_unset=False),
                                       owner_unit=owner_unit)
-    return 201, _detail(request, selectors.access_project_by_id(request.auth, project.pk))
+    return Status(201, _detail(request, selectors.access_project_by_id(request.auth, project.pk)))
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, summary="项目详情")
