@@ -1,6 +1,6 @@
 """Session auth (browser, CSRF-checked) and bearer tokens (systems)."""
 
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from itgov.accounts.services import api_token_authenticate
 
@@ -15,7 +15,17 @@ class BearerToken(HttpBearer):
         return user
 
 
-AUTH = [BearerToken(), django_auth]
+class BrowserSession(SessionAuth):
+    """The browser's session, CSRF-checked — but only when there is a signed-in session, so a system that
+    sends no (or a bad) token is told 401, not a CSRF failure."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+AUTH = [BearerToken(), BrowserSession()]
 
 
 def docs_login_required(view):

@@ -36,8 +36,12 @@ PYDANTIC_MESSAGES = {
 }
 
 
+# Where pydantic's location names the view's own argument (the body or a query schema), not the client's field.
+ARGUMENT_NAMES = {"body", "payload", "query", "path", "data", "filters", "page"}
+
+
 def _field_name(loc: tuple | list) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "data")]
+    parts = [str(p) for p in loc if p not in ARGUMENT_NAMES and not isinstance(p, int)]
     return ".".join(parts) or "body"
 
 
@@ -78,6 +82,10 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            kind = getattr(request, "itgov_body_error", "json_invalid")
+            return api.create_response(request, error_body(
+                "invalid", _("输入有误,请检查标注的字段"), fields={"body": [PYDANTIC_MESSAGES[kind]]}), status=400)
         code = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 409: "conflict"}.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)

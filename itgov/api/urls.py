@@ -2,12 +2,30 @@
 
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from . import errors
 from .auth import AUTH, docs_login_required
 from .routers import audit, meta, projects
 
+
+class ObjectParser(Parser):
+    """A JSON body must be an object: an array, a string or a number is refused (400), never read as {}."""
+
+    def parse_body(self, request):
+        try:
+            data = super().parse_body(request)
+        except ValueError:
+            request.itgov_body_error = "json_invalid"
+            raise
+        if not isinstance(data, dict):
+            request.itgov_body_error = "dict_type"
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
 api = NinjaAPI(
+    parser=ObjectParser(),
     title="itgov API",
     version="1",
     description=str(_("政务信息化项目全生命周期管理接口。认证:浏览器会话(含CSRF)或 Bearer 令牌(manage.py issue_token)。")),

@@ -34,6 +34,11 @@ def access_project_by_id(user, project_id) -> Project:
     return project
 
 
+def reload(project: Project) -> Project:
+    """The project fresh from the database, for answering the actor who just changed it."""
+    return project_queryset().prefetch_related("participants__unit").get(pk=project.pk)
+
+
 def available_transitions(user, project: Project) -> list:
     """Transitions whose state matches and whose power the user holds (rules are checked on execution)."""
     return [t for t in TRANSITIONS.values()

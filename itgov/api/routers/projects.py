@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from itgov.core.errors import Forbidden, InvalidInput
+from itgov.core.errors import Forbidden, InvalidInput, RuleViolation
 from itgov.organizations.models import Unit
 from itgov.projects import selectors, services
 from itgov.projects.choices import ConstructionType, ProjectKind, ProjectStatus
@@ -30,8 +31,11 @@ Reason = Annotated[str, StringConstraints(max_length=2000)]
 KindLiteral = Literal[tuple(ProjectKind.values)]  # type: ignore[valid-type]
 TypeLiteral = Literal[tuple(ConstructionType.values)]  # type: ignore[valid-type]
 StatusLiteral = Literal[tuple(ProjectStatus.values)]  # type: ignore[valid-type]
-ORDERINGS = {"name", "-name", "estimated_investment", "-estimated_investment", "updated_at", "-updated_at",
-             "created_at", "-created_at", "status", "-status"}
+ORDERINGS = ("-updated_at", "updated_at", "name", "-name", "estimated_investment", "-estimated_investment",
+             "created_at", "-created_at", "status", "-status")
+OrderingLiteral = Literal[ORDERINGS]  # type: ignore[valid-type]
+# The services speak the form's field names; the API's inputs for the two relations end in _id.
+API_FIELD_NAMES = {"plan_task": "plan_task_id", "owner_unit": "owner_unit_id"}
 
 
 class PlanTaskRef(Schema):
@@ -137,7 +141,7 @@ class ProjectFilters(Schema):
     q: Annotated[str, StringConstraints(max_length=100)] | None = Field(None, description="名称关键词")
     min_investment: Money | None = None
     max_investment: Money | None = None
-    ordering: Annotated[str, StringConstraints(max_length=40)] = "-updated_at"
+    ordering: OrderingLiteral = "-updated_at"
     limit: int = limit_field()
     offset: int = offset_field()
 
@@ -149,6 +153,16 @@ def _detail(request, project: Project) -> Project:
         actions.insert(0, "update")
     project.actions = actions
     return project
+
+
+@contextmanager
+def api_field_names():
+    """Report a refusal under the names the client sent (plan_task_id, not plan_task)."""
+    try:
+        yield
+    except (InvalidInput, RuleViolation) as exc:
+        exc.fields = {API_FIELD_NAMES.get(k, k): v for k, v in exc.fields.items()}
+        raise
 
 
 def _form_data(payload: Schema, *, exclude_unset: bool) -> dict:
@@ -167,8 +181,6 @@ def project_list(request, filters: Query[ProjectFilters]):
     user = request.auth
     if not can_list_projects(user):
         raise Forbidden()
-    if filters.ordering not in ORDERINGS:
-        raise InvalidInput(fields={"ordering": [_("须为以下之一:%s") % ", ".join(sorted(ORDERINGS))]})
     qs = selectors.projects_visible_to(user)
     if filters.status:
         qs = qs.filter(status__in=filters.status)
@@ -198,8 +210,9 @@ def project_create(request, payload: ProjectIn):
         owner_unit = Unit.objects.filter(pk=payload.owner_unit_id).first()
         if owner_unit is None:
             raise InvalidInput(fields={"owner_unit_id": [_("单位不存在")]})
-    project = services.project_create(actor=request.auth, data=_form_data(payload, exclude_unset=False),
-                                      owner_unit=owner_unit)
+    with api_field_names():
+        project = services.project_create(actor=request.auth, data=_form_data(payload, exclude_unset=False),
+                                          owner_unit=owner_unit)
     return Status(201, _detail(request, selectors.access_project_by_id(request.auth, project.pk)))
 
 
@@ -211,18 +224,20 @@ def project_detail(request, project_id: int):
 @router.patch("/projects/{project_id}", response={200: ProjectOut, **WRITE_ERRORS}, summary="修改草稿")
 def project_update(request, project_id: int, payload: ProjectPatch):
     project = selectors.access_project_by_id(request.auth, project_id)
-    services.project_update(actor=request.auth, project=project, data=_form_data(payload, exclude_unset=True),
-                            expected_version=payload.version)
-    return _detail(request, selectors.access_project_by_id(request.auth, project_id))
+    with api_field_names():
+        fresh = services.project_update(actor=request.auth, project=project,
+                                        data=_form_data(payload, exclude_unset=True), expected_version=payload.version)
+    return _detail(request, selectors.reload(fresh))
 
 
 def _action(name: str, summary: str):
     def endpoint(request, project_id: int, payload: ActionIn):
         project = selectors.access_project_by_id(request.auth, project_id)
-        services.project_transition(actor=request.auth, project=project, name=name,
-                                    data={"reason": payload.reason, "no_task_reason": payload.no_task_reason},
-                                    expected_version=payload.version)
-        return _detail(request, selectors.access_project_by_id(request.auth, project_id))
+        fresh = services.project_transition(actor=request.auth, project=project, name=name,
+                                            data={"reason": payload.reason, "no_task_reason": payload.no_task_reason},
+                                            expected_version=payload.version)
+        # The project as the transition left it, even where the actor no longer sees it (a returned draft).
+        return _detail(request, selectors.reload(fresh))
 
     endpoint.__name__ = f"project_{name}"
     router.post(f"/projects/{{project_id}}/{name.replace('_', '-')}", response={200: ProjectOut, **WRITE_ERRORS},
