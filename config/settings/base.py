@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "itgov.core.middleware.RequestContextMiddleware",
+    "itgov.api.middleware.ApiMethodNotAllowedMiddleware",
     "itgov.web.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -45,12 +45,20 @@ def _field_name(loc: tuple | list) -> str:
     return ".".join(parts) or "body"
 
 
+def _chinese_ctx(ctx: dict[str, Any]) -> dict[str, Any]:
+    """pydantic says "'a', 'b' or 'c'"; the user reads 'a'、'b'、'c'."""
+    out = dict(ctx)
+    if isinstance(out.get("expected"), str):
+        out["expected"] = out["expected"].replace(" or ", "、").replace(", ", "、")
+    return out
+
+
 def validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for err in errors:
         template = PYDANTIC_MESSAGES.get(err.get("type", ""), "格式不正确")
         try:
-            message = template.format(**(err.get("ctx") or {}))
+            message = template.format(**_chinese_ctx(err.get("ctx") or {}))
         except (KeyError, IndexError, ValueError):
             message = template
         fields.setdefault(_field_name(err.get("loc", ())), []).append(message)
@@ -86,6 +94,9 @@ def install(api) -> None:
             kind = getattr(request, "itgov_body_error", "json_invalid")
             return api.create_response(request, error_body(
                 "invalid", _("输入有误,请检查标注的字段"), fields={"body": [PYDANTIC_MESSAGES[kind]]}), status=400)
+        if exc.status_code == 403 and "CSRF" in str(exc):
+            return api.create_response(request, error_body("forbidden", _("安全校验失败,请刷新页面后重试")),
+                                       status=403)
         code = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 409: "conflict"}.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)

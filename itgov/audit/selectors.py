@@ -11,10 +11,14 @@ from .models import AuditEvent
 
 def audit_events_search(*, q: str = "", event_type: str = "", actor: str = "", unit: str = "",
                         project_id: int | None = None, since: dt.date | None = None,
-                        until: dt.date | None = None) -> QuerySet[AuditEvent]:
+                        until: dt.date | None = None, hidden_project_ids=None) -> QuerySet[AuditEvent]:
+    """Events matching the filters, newest first. `hidden_project_ids` (ids or a subquery) are the projects
+    the searcher may not see — classified ones (art. 5): their events are left out entirely."""
     from itgov.core.dates import SHANGHAI
 
     qs = AuditEvent.objects.all()
+    if hidden_project_ids is not None:
+        qs = qs.exclude(project_id__in=hidden_project_ids)
     if event_type:
         qs = qs.filter(event_type__startswith=event_type) if event_type.endswith(".") else qs.filter(
             event_type=event_type)

@@ -34,6 +34,14 @@ def access_project_by_id(user, project_id) -> Project:
     return project
 
 
+def classified_hidden_from(user):
+    """Ids of the classified projects `user` may not see (art. 5), as a subquery: the audit trail leaves
+    their events out for that user."""
+    from .policies import visible_projects_q
+
+    return Project.objects.filter(classified=True).exclude(visible_projects_q(user)).values("pk")
+
+
 def reload(project: Project) -> Project:
     """The project fresh from the database, for answering the actor who just changed it."""
     return project_queryset().prefetch_related("participants__unit").get(pk=project.pk)
@@ -63,6 +71,9 @@ def project_compliance(project: Project, *, actor=None) -> list[dict]:
 
 
 def project_history(project: Project):
+    """What happened to the project: its business events and refused attempts, not other users' denied
+    access (those stay in the audit bureau's view)."""
+    from itgov.audit import events
     from itgov.audit.models import AuditEvent
 
-    return AuditEvent.objects.filter(project_id=project.pk).order_by("-seq")
+    return AuditEvent.objects.filter(project_id=project.pk).exclude(event_type=events.ACCESS_DENIED).order_by("-seq")

@@ -93,6 +93,8 @@ def project_update(*, actor, project: Project, data: dict[str, Any], expected_ve
     results = _enforce("project.update", candidate, actor)
     changes = {name: getattr(candidate, name) for name in EDITABLE_FIELDS if name != "plan_task"}
     changes["plan_task"] = candidate.plan_task
+    if project_snapshot(candidate) == current and (expected_version in (None, project.version)):
+        return project  # nothing changed: no new version, no event
     with transaction.atomic():
         version = expected_version if expected_version is not None else project.version
         updated = Project.objects.filter(pk=project.pk, version=version, status=ProjectStatus.DRAFT).update(

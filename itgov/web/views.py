@@ -296,7 +296,7 @@ def audit_events(request):
     audit_access.require_audit(request.user, "audit.search")
     form = AuditFilterForm(request.GET or None)
     status = 400 if form.is_bound and not form.is_valid() else 200
-    qs = audit_events_search(**form.filters())
+    qs = audit_events_search(**form.filters(), hidden_project_ids=selectors.classified_hidden_from(request.user))
     page = Paginator(qs, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -351,7 +351,7 @@ def audit_export(request):
         raise InvalidInput(fields={k: list(v) for k, v in form.errors.items()})
     audit_record_now(event_type=events.FILE_DOWNLOADED, actor=user, object_repr="audit-events.csv",
                      reason=form.description())
-    response = StreamingHttpResponse(_csv_rows(audit_events_search(**form.filters())),
+    response = StreamingHttpResponse(_csv_rows(audit_events_search(**form.filters(), hidden_project_ids=selectors.classified_hidden_from(request.user))),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
     return response

@@ -10,6 +10,7 @@ from pydantic import StringConstraints
 
 from itgov.audit import access as audit_access
 from itgov.audit.selectors import audit_events_search
+from itgov.projects.selectors import classified_hidden_from
 
 from ..schemas import ERRORS, Page, limit_field, offset_field, page_links
 
@@ -56,7 +57,8 @@ class AuditEventList(Page):
 @router.get("/audit/events", response={200: AuditEventList, **ERRORS}, summary="审计事件检索")
 def audit_events(request, filters: Query[AuditFilters]):
     audit_access.require_audit(request.auth, "audit.search")
-    qs = audit_events_search(**filters.dict(exclude={"limit", "offset"}))
+    qs = audit_events_search(**filters.dict(exclude={"limit", "offset"}),
+                             hidden_project_ids=classified_hidden_from(request.auth))
     count = qs.count()
     return {**page_links(request, count, filters.limit, filters.offset),
             "items": list(qs[filters.offset: filters.offset + filters.limit])}

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from itgov.core.errors import Forbidden, InvalidInput, RuleViolation
 from itgov.organizations.models import Unit
@@ -98,6 +98,8 @@ class ProjectList(Page):
 
 
 class ProjectIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: Name
     kind: KindLiteral
     construction_type: TypeLiteral
@@ -113,6 +115,8 @@ class ProjectIn(Schema):
 
 
 class ProjectPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     version: int | None = Field(None, ge=1, le=2**31, description="乐观锁:当前版本号")
     name: Name | None = None
     kind: KindLiteral | None = None
@@ -128,6 +132,8 @@ class ProjectPatch(Schema):
 
 
 class ActionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     version: int | None = Field(None, ge=1, le=2**31, description="乐观锁:当前版本号")
     reason: Reason = ""
     no_task_reason: Reason = ""

@@ -143,3 +143,11 @@ def test_owner_actions_denied_to_others_cite_article_7(district):
     with pytest.raises(Forbidden) as exc:
         services.project_submit_proposal(actor=district.users["health"], project=project)
     assert exc.value.article == "第七条"
+
+
+def test_an_edit_that_changes_nothing_makes_no_version_and_no_event(district):
+    project = ProjectFactory(owner_unit=district.edu)
+    events_before = AuditEvent.objects.count()
+    same = services.project_update(actor=district.users["edu"], project=project, data={"name": project.name})
+    assert same.version == 1
+    assert AuditEvent.objects.count() == events_before

@@ -48,8 +48,13 @@ def test_csv_export_has_bom_header_filtered_rows_and_is_audited(client_for, proj
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0][:4] == ["序号", "时间", "事件类型", "事件"]
-    submitted = AuditEvent.objects.filter(event_type="project.proposal.submitted")
-    assert len(rows) - 1 == submitted.count() == 4
+    # Art. 5: the classified project's events are not in the audit bureau's export.
+    from itgov.projects.models import Project
+
+    classified = Project.objects.filter(classified=True).values("pk")
+    submitted = AuditEvent.objects.filter(event_type="project.proposal.submitted").exclude(project_id__in=classified)
+    assert AuditEvent.objects.filter(event_type="project.proposal.submitted", project_id__in=classified).exists()
+    assert len(rows) - 1 == submitted.count() == 3
     assert {r[2] for r in rows[1:]} == {"project.proposal.submitted"}
     download = AuditEvent.objects.get(event_type="file.downloaded")
     assert download.object_repr == "audit-events.csv"

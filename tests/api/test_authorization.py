@@ -1,0 +1,523 @@
+"""The authorization matrix of /api/v1 (STYLE.md habits 5 and 6): every operation × every role × a project
+of the owner unit 区教育局 (edu) in each state that matters, with the exact status the measures give.
+
+How the tables below follow from the policy (itgov/projects/policies.py, rules art. 4 and 5):
+- visibility: the owner unit sees its projects in every state; the five bureaus of art. 4 (drc, finance,
+  audit, cyber, gov) see a project once it is submitted (not a draft), the audit bureau drafts too (art. 4,
+  25); a classified project (art. 5) is seen by its owner unit and, once submitted, by DRC only; sysadmin,
+  supervisor and another unit's owner (health) see none of edu's projects — for them it is 404, exactly
+  like a missing id;
+- power: the owner unit edits, submits and withdraws (art. 7, a 403 that cites 第七条); DRC admits and
+  returns (art. 4, a 403 that cites 第四条); a visible project without the power is 403; with the power in
+  the wrong state, 409;
+- listing needs an owner or bureau role (a plain 403); creating needs an owner role (art. 7); the audit
+  trail needs the audit bureau (art. 4).
+A denied write leaves the project row (status, version, updated_at) and the business audit trail as they
+were; only an `access.denied` event records a 403.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from itgov.projects.models import Project
+
+from .conftest import (
+    API,
+    AUDIT_POWER_FORBIDDEN,
+    CJK,
+    DRC_POWER_FORBIDDEN,
+    FORBIDDEN,
+    NOT_FOUND,
+    OWNER_POWER_FORBIDDEN,
+    UNAUTHENTICATED,
+    business_events,
+    missing_project_id,
+    project_row,
+    refusal_events,
+    valid_project_payload,
+)
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = ("anonymous", "admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor")
+
+
+def _table(text: str) -> dict[str, dict[str, int]]:
+    rows = {}
+    for line in text.strip().splitlines():
+        name, *codes = line.split()
+        assert len(codes) == len(COLUMNS), line
+        rows[name] = dict(zip(COLUMNS, map(int, codes), strict=True))
+    return rows
+
+
+# Operations that take no project. Columns: anonymous admin drc finance audit cyber gov edu health supervisor.
+GLOBAL_EXPECTED = _table("""
+me              401 200 200 200 200 200 200 200 200 200
+rules           401 200 200 200 200 200 200 200 200 200
+units           401 200 200 200 200 200 200 200 200 200
+plan_tasks      401 200 200 200 200 200 200 200 200 200
+project_list    401 403 200 200 200 200 200 200 200 403
+project_create  401 403 403 403 403 403 403 201 201 403
+audit_events    401 403 403 403 200 403 403 403 403 403
+""")
+
+# Operations on one project of edu, per state. Same columns.
+PROJECT_EXPECTED = {
+    "detail": _table("""
+draft                 401 404 404 404 200 404 404 200 404 404
+proposed              401 404 200 200 200 200 200 200 404 404
+in_reserve            401 404 200 200 200 200 200 200 404 404
+withdrawn             401 404 200 200 200 200 200 200 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404
+classified_proposed   401 404 200 404 404 404 404 200 404 404
+"""),
+    "update": _table("""
+draft                 401 404 404 404 403 404 404 200 404 404
+proposed              401 404 403 403 403 403 403 409 404 404
+in_reserve            401 404 403 403 403 403 403 409 404 404
+withdrawn             401 404 403 403 403 403 403 409 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404
+classified_proposed   401 404 403 404 404 404 404 409 404 404
+"""),
+    "submit_proposal": _table("""
+draft                 401 404 404 404 403 404 404 200 404 404
+proposed              401 404 403 403 403 403 403 409 404 404
+in_reserve            401 404 403 403 403 403 403 409 404 404
+withdrawn             401 404 403 403 403 403 403 409 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404
+classified_proposed   401 404 403 404 404 404 404 409 404 404
+"""),
+    "admit": _table("""
+draft                 401 404 404 404 403 404 404 403 404 404
+proposed              401 404 200 403 403 403 403 403 404 404
+in_reserve            401 404 409 403 403 403 403 403 404 404
+withdrawn             401 404 409 403 403 403 403 403 404 404
+classified_draft      401 404 404 404 404 404 404 403 404 404
+classified_proposed   401 404 200 404 404 404 404 403 404 404
+"""),
+    "return_for_revision": _table("""
+draft                 401 404 404 404 403 404 404 403 404 404
+proposed              401 404 200 403 403 403 403 403 404 404
+in_reserve            401 404 409 403 403 403 403 403 404 404
+withdrawn             401 404 409 403 403 403 403 403 404 404
+classified_draft      401 404 404 404 404 404 404 403 404 404
+classified_proposed   401 404 200 404 404 404 404 403 404 404
+"""),
+    "withdraw": _table("""
+draft                 401 404 404 404 403 404 404 200 404 404
+proposed              401 404 403 403 403 403 403 200 404 404
+in_reserve            401 404 403 403 403 403 403 200 404 404
+withdrawn             401 404 403 403 403 403 403 409 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404
+classified_proposed   401 404 403 404 404 404 404 200 404 404
+"""),
+    "compliance": _table("""
+draft                 401 404 404 404 200 404 404 200 404 404
+proposed              401 404 200 200 200 200 200 200 404 404
+in_reserve            401 404 200 200 200 200 200 200 404 404
+withdrawn             401 404 200 200 200 200 200 200 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404
+classified_proposed   401 404 200 404 404 404 404 200 404 404
+"""),
+    "history": _table("""
+draft                 401 404 404 404 200 404 404 200 404 404
+proposed              401 404 200 200 200 200 200 200 404 404
+in_reserve            401 404 200 200 200 200 200 200 404 404
+withdrawn             401 404 200 200 200 200 200 200 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404
+classified_proposed   401 404 200 404 404 404 404 200 404 404
+"""),
+}
+
+# (method, path) of every operation, as the OpenAPI document names it.
+GLOBAL_OPERATIONS = {
+    "me": ("GET", "/me"),
+    "rules": ("GET", "/rules"),
+    "units": ("GET", "/units"),
+    "plan_tasks": ("GET", "/plan-tasks"),
+    "project_list": ("GET", "/projects"),
+    "project_create": ("POST", "/projects"),
+    "audit_events": ("GET", "/audit/events"),
+}
+PROJECT_OPERATIONS = {
+    "detail": ("GET", "/projects/{project_id}"),
+    "update": ("PATCH", "/projects/{project_id}"),
+    "submit_proposal": ("POST", "/projects/{project_id}/submit-proposal"),
+    "admit": ("POST", "/projects/{project_id}/admit"),
+    "return_for_revision": ("POST", "/projects/{project_id}/return-for-revision"),
+    "withdraw": ("POST", "/projects/{project_id}/withdraw"),
+    "compliance": ("GET", "/projects/{project_id}/compliance"),
+    "history": ("GET", "/projects/{project_id}/history"),
+}
+MATRIX_OPERATIONS = {(m, API + p) for m, p in [*GLOBAL_OPERATIONS.values(), *PROJECT_OPERATIONS.values()]}
+TRANSITIONS = ("submit_proposal", "admit", "return_for_revision", "withdraw")  # the workflow table's order
+WRITES = ("update", *TRANSITIONS)
+# 403 bodies: a denial by a power rule (art. 4, art. 7) cites its article; the listing denial is plain.
+FORBIDDEN_BODY = {"admit": DRC_POWER_FORBIDDEN, "return_for_revision": DRC_POWER_FORBIDDEN,
+                  "audit_events": AUDIT_POWER_FORBIDDEN, "update": OWNER_POWER_FORBIDDEN,
+                  "submit_proposal": OWNER_POWER_FORBIDDEN, "withdraw": OWNER_POWER_FORBIDDEN,
+                  "project_create": OWNER_POWER_FORBIDDEN}
+# What a successful write does: the status it leaves and the business event it records.
+WRITE_EFFECT = {
+    "update": (None, "project.changed"),
+    "submit_proposal": ("proposed", "project.proposal.submitted"),
+    "admit": ("in_reserve", "project.proposal.admitted"),
+    "return_for_revision": ("draft", "project.proposal.returned"),
+    "withdraw": ("withdrawn", "project.withdrawn"),
+}
+
+def _state_and_flag(state: str) -> tuple[str, bool]:
+    return (state.removeprefix("classified_"), True) if state.startswith("classified_") else (state, False)
+
+
+def _project_cells():
+    for op, table in PROJECT_EXPECTED.items():
+        for state, row in table.items():
+            for role, status in row.items():
+                yield pytest.param(op, state, role, status, id=f"{op}-{state}-{role}")
+
+
+def _global_cells():
+    for op, row in GLOBAL_EXPECTED.items():
+        for role, status in row.items():
+            yield pytest.param(op, role, status, id=f"{op}-{role}")
+
+
+def _expected_actions(role: str, state: str) -> list[str]:
+    """The detail's `actions`: exactly the writes this role would succeed with in this state."""
+    return [op for op in WRITES if PROJECT_EXPECTED[op][state][role] == 200]
+
+
+def _request(client, op: str, project: Project | int):
+    pk = project if isinstance(project, int) else project.pk
+    version = 1 if isinstance(project, int) else project.version
+    method, path = PROJECT_OPERATIONS[op]
+    url = API + path.format(project_id=pk)
+    if op == "history":
+        return client.get(url + "?limit=50&offset=0")  # the default paging has its own test (test_workflow_api)
+    if method == "GET":
+        return client.get(url)
+    if op == "update":
+        return client.patch(url, {"version": version, "name": "改名后的智慧校园项目"})
+    return client.post(url, {"version": version, "reason": "请补充建设方案", "no_task_reason": "基础支撑"})
+
+
+def test_the_tables_cover_every_role_and_state():
+    states = {"draft", "proposed", "in_reserve", "withdrawn", "classified_draft", "classified_proposed"}
+    assert set(PROJECT_EXPECTED) == set(PROJECT_OPERATIONS)
+    assert set(GLOBAL_EXPECTED) == set(GLOBAL_OPERATIONS)
+    assert all(set(table) == states for table in PROJECT_EXPECTED.values())
+
+
+@pytest.mark.parametrize(("op", "state", "role", "expected"), list(_project_cells()))
+def test_project_operation(api, district, make_project, op, state, role, expected):
+    # given a project of edu in `state`, and a client acting as `role`
+    base_state, classified = _state_and_flag(state)
+    project = make_project(base_state, classified=classified)
+    client = api(role)
+    row_before = project_row(project.pk)
+    events_before = business_events()
+    refusals_before = refusal_events(project.pk)
+
+    # when
+    response = _request(client, op, project)
+
+    # then
+    assert response.status_code == expected, response.content.decode()
+    body = response.json()
+    if expected == 401:
+        assert body == UNAUTHENTICATED
+    elif expected == 404:
+        assert body == NOT_FOUND
+        assert _request(client, op, missing_project_id()).json() == body  # same as a truly missing id
+    elif expected == 403:
+        assert body == FORBIDDEN_BODY.get(op, FORBIDDEN)
+    elif expected == 409:
+        assert body["error"]["code"] == "conflict"
+    elif op == "detail":
+        assert (body["id"], body["status"], body["classified"]) == (project.pk, base_state, classified)
+        assert body["actions"] == _expected_actions(role, state)
+    elif op == "compliance":
+        assert body["project_id"] == project.pk
+        assert [item["rule"] for item in body["items"]][:1] == ["art2.kind_and_construction_type"]
+    elif op == "history":
+        from itgov.audit.models import AuditEvent
+
+        seqs = list(AuditEvent.objects.filter(project_id=project.pk).order_by("-seq").values_list("seq", flat=True))
+        assert (body["count"], [item["seq"] for item in body["items"]]) == (len(seqs), seqs)
+    if op not in WRITES:
+        assert project_row(project.pk) == row_before
+        assert business_events() == events_before
+        return
+
+    if expected == 200:
+        target, event_type = WRITE_EFFECT[op]
+        row = project_row(project.pk)
+        assert (body["id"], body["status"], body["version"]) == (project.pk, target or base_state, project.version + 1)
+        assert (row["status"], row["version"]) == (target or base_state, project.version + 1)
+        assert business_events()[:-1] == events_before
+        assert business_events()[-1][1] == event_type
+        return
+    # a denied write: nothing changed, no business event; a 403 alone is recorded as access.denied
+    assert project_row(project.pk) == row_before
+    assert business_events() == events_before
+    new_refusals = refusal_events(project.pk)[len(refusals_before):]
+    if expected == 403:
+        action = "project.update" if op == "update" else f"project.{op}"
+        assert new_refusals == [("access.denied", action)]
+    else:
+        assert new_refusals == []
+
+
+@pytest.mark.parametrize(("op", "role", "expected"), list(_global_cells()))
+def test_global_operation(api, district, make_project, op, role, expected):
+    # given one project of each unit, and a client acting as `role`
+    make_project("proposed")
+    make_project("proposed", owner="health")
+    client = api(role)
+    projects_before = Project.objects.count()
+    events_before = business_events()
+    refusals_before = refusal_events()
+    method, path = GLOBAL_OPERATIONS[op]
+
+    # when
+    if op == "project_create":
+        response = client.post(API + path, valid_project_payload())
+    else:
+        response = client.call(method, API + path)
+
+    # then
+    assert response.status_code == expected, response.content.decode()
+    body = response.json()
+    if expected == 401:
+        assert body == UNAUTHENTICATED
+    elif expected == 403:
+        assert body == FORBIDDEN_BODY.get(op, FORBIDDEN)
+    elif op == "me":
+        assert (body["username"], body["roles"]) == (role, sorted(district.users[role].roles))
+    elif op == "rules":
+        assert len(body["items"]) > 0
+    elif op == "units":
+        assert {"drc", "edu", "school1", "health"} <= {u["code"] for u in body}
+    elif op == "plan_tasks":
+        assert body == []
+    elif op == "project_list":  # one proposed project of edu and one of health
+        owner_roles = {"edu": "edu", "health": "health"}
+        expected_units = [owner_roles[role]] if role in owner_roles else ["edu", "health"]
+        assert sorted(item["owner_unit"]["code"] for item in body["items"]) == expected_units
+        assert body["count"] == len(expected_units)
+    elif op == "audit_events":
+        assert body["count"] == len(body["items"]) > 0
+    elif op == "project_create":
+        assert body["status"] == "draft"
+        assert body["owner_unit"]["code"] == role
+    if expected == 201:
+        assert Project.objects.count() == projects_before + 1
+        assert [e for _seq, e in business_events()[len(events_before):]] == ["project.created"]
+        return
+    assert Project.objects.count() == projects_before
+    assert business_events() == events_before
+    if op == "project_create" and expected == 403:
+        assert refusal_events()[len(refusals_before):] == [("access.denied", "project.create")]
+
+
+# Listing: exactly the projects the role may see (the queryset and the object check agree).
+LIST_SEES = {
+    "admin": None,  # 403: no listing power
+    "supervisor": None,
+    "drc": {"proposed", "in_reserve", "withdrawn", "classified_proposed", "health_proposed"},
+    "finance": {"proposed", "in_reserve", "withdrawn", "health_proposed"},
+    "audit": {"draft", "proposed", "in_reserve", "withdrawn", "school1_draft", "health_draft", "health_proposed"},
+    "cyber": {"proposed", "in_reserve", "withdrawn", "health_proposed"},
+    "gov": {"proposed", "in_reserve", "withdrawn", "health_proposed"},
+    "edu": {"draft", "proposed", "in_reserve", "withdrawn", "classified_draft", "classified_proposed",
+            "school1_draft"},
+    "health": {"health_draft", "health_proposed"},
+}
+
+
+@pytest.mark.parametrize("role", [r for r, seen in LIST_SEES.items() if seen is not None])
+def test_project_list_shows_exactly_the_visible_projects(api, make_project, role):
+    # given projects of edu in every state, of edu's sub-unit school1, and of health
+    made = {}
+    for state in PROJECT_EXPECTED["detail"]:
+        base_state, classified = _state_and_flag(state)
+        made[state] = make_project(base_state, classified=classified)
+    made["school1_draft"] = make_project("draft", owner="school1")
+    made["health_draft"] = make_project("draft", owner="health")
+    made["health_proposed"] = make_project("proposed", owner="health")
+
+    # when
+    body = api(role).get(f"{API}/projects?limit=200").json()
+
+    # then
+    assert {item["id"] for item in body["items"]} == {made[name].pk for name in LIST_SEES[role]}
+    assert body["count"] == len(LIST_SEES[role])
+
+
+@pytest.mark.parametrize(("role", "op", "expected"), [
+    ("edu", "detail", 200),
+    ("edu", "update", 200),
+    ("edu", "submit_proposal", 200),
+    ("edu", "compliance", 200),
+    ("health", "detail", 404),
+    ("health", "update", 404),
+    ("health", "submit_proposal", 404),
+    ("drc", "detail", 404),
+])
+def test_sub_unit_draft_is_its_parent_units_own(api, make_project, role, op, expected):
+    # given a draft of school1, which lies under edu
+    project = make_project("draft", owner="school1")
+    row_before = project_row(project.pk)
+
+    # when
+    response = _request(api(role), op, project)
+
+    # then
+    assert response.status_code == expected, response.content.decode()
+    if expected == 404:
+        assert response.json() == NOT_FOUND
+        assert project_row(project.pk) == row_before
+
+
+def _api_operations_answered(client) -> set[tuple[str, str]]:
+    """(method, path) of every operation the API serves, found over HTTP: walk the URLconf below /api/v1/
+    and ask each route every method; anything but 405 is an operation."""
+    from django.urls import URLResolver, get_resolver
+
+    def walk(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern, prefix + str(pattern.pattern))
+            else:
+                yield "/" + prefix + str(pattern.pattern), pattern.name
+
+    found = set()
+    missing = missing_project_id()
+    for route, name in walk(get_resolver()):
+        if not route.startswith(API + "/") or name in ("openapi-json", "openapi-view", "api-root"):
+            continue
+        url = route.replace("<project_id>", str(missing))
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            if client.call(method, url, *([] if method == "GET" else [{}])).status_code != 405:
+                found.add((method, route.replace("<project_id>", "{project_id}")))
+    return found
+
+
+def test_every_served_operation_has_a_matrix_row(api, district):
+    # when every route of the API is asked every method (as DRC, on a project id that does not exist)
+    found = _api_operations_answered(api("drc"))
+
+    # then each operation served is one the matrix covers, and the matrix names no phantom
+    assert found == MATRIX_OPERATIONS
+
+
+def test_every_operation_in_the_openapi_document_has_a_matrix_row(api, district):
+    # when DRC reads the OpenAPI document
+    response = api("drc").get(f"{API}/openapi.json")
+
+    # then it lists exactly the operations the matrix covers
+    assert response.status_code == 200
+    documented = {(method.upper(), path) for path, ops in response.json()["paths"].items() for method in ops
+                  if method in ("get", "post", "put", "patch", "delete")}
+    assert documented == MATRIX_OPERATIONS
+
+
+def test_session_post_without_csrf_token_is_refused(district):
+    from django.test import Client
+
+    # given a browser session with CSRF checks on, and no token sent
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(district.users["edu"])
+    projects_before = Project.objects.count()
+    events_before = business_events()
+
+    # when
+    response = client.post(f"{API}/projects", data=valid_project_payload(), content_type="application/json")
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+    assert Project.objects.count() == projects_before
+    assert business_events() == events_before
+
+
+def test_session_get_needs_no_csrf_token(district):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(district.users["edu"])
+
+    response = client.get(f"{API}/me")
+
+    assert response.status_code == 200
+    assert response.json()["username"] == "edu"
+
+
+@pytest.mark.parametrize(("op", "expected"), [
+    ("detail", 200), ("compliance", 200), ("history", 200),
+    ("update", 403), ("submit_proposal", 403), ("withdraw", 403), ("admit", 403), ("return_for_revision", 403),
+])
+def test_a_participating_unit_sees_the_project_but_cannot_act(api, make_project, district, op, expected):
+    from itgov.projects.models import ProjectParticipant
+
+    # given a draft of edu in which health takes part (art. 16)
+    project = make_project("draft")
+    ProjectParticipant.objects.create(project=project, unit=district.health)
+    client = api("health")
+    row_before, events_before = project_row(project.pk), business_events()
+
+    # when
+    response = _request(client, op, project)
+
+    # then
+    assert response.status_code == expected, response.content.decode()
+    if expected == 403:
+        assert response.json() == FORBIDDEN_BODY[op]
+    if op == "detail":
+        assert response.json()["actions"] == []
+    assert project_row(project.pk) == row_before
+    assert business_events() == events_before
+
+
+def test_a_participating_unit_lists_the_project_unless_it_is_classified(api, make_project, district):
+    from itgov.projects.models import ProjectParticipant
+
+    open_project = make_project("draft")
+    classified = make_project("proposed", classified=True)
+    for project in (open_project, classified):
+        ProjectParticipant.objects.create(project=project, unit=district.health)
+
+    client = api("health")
+
+    assert [item["id"] for item in client.get("projects").json()["items"]] == [open_project.pk]
+    assert client.get(f"projects/{classified.pk}").json() == NOT_FOUND
+
+
+def test_the_audit_trail_does_not_reveal_a_classified_project_to_whom_it_is_hidden(api, make_project):
+    project = make_project("proposed", classified=True, name="某涉密指挥系统建设项目")
+    client = api("audit")
+    assert client.get(f"projects/{project.pk}").json() == NOT_FOUND
+
+    everything = client.get("audit/events?limit=200").json()
+    by_id = client.get(f"audit/events?project_id={project.pk}").json()
+
+    assert "某涉密指挥系统建设项目" not in json.dumps(everything, ensure_ascii=False)
+    assert by_id["count"] == 0
+
+
+def test_the_csrf_refusal_speaks_chinese(district):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(district.users["edu"])
+
+    response = client.post(f"{API}/projects", data=json.dumps(valid_project_payload()),
+                           content_type="application/json")
+
+    assert response.status_code == 403
+    assert CJK.search(response.json()["error"]["message"]), response.json()

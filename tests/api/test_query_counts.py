@@ -1,0 +1,89 @@
+"""List endpoints cost the same number of queries at 10 rows and at 200 (STYLE.md habit 8): no N+1."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from itgov.audit import events
+from itgov.audit.services import audit_record
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "limit=200"  # every row on one page, so a per-row query would show
+
+
+def _queries(client, url: str) -> tuple[int, dict, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content.decode()
+    return len(ctx.captured_queries), response.json(), [q["sql"] for q in ctx.captured_queries]
+
+
+def _add_projects(district, n: int, *, owner, status: str):
+    units = [district.edu, district.edu_school, district.health]
+    for i in range(n):
+        ProjectFactory(owner_unit=owner or units[i % len(units)], status=status,
+                       classified=(status != "draft" and i % 7 == 0), necessity="", construction_content="",
+                       data_sharing_intent="")
+
+
+@pytest.mark.parametrize(("role", "owner", "status"), [
+    ("drc", None, "proposed"),  # every unit's submitted projects, classified ones included
+    ("finance", None, "in_reserve"),
+    ("edu", "edu", "draft"),  # its own drafts
+])
+def test_project_list_costs_the_same_at_10_and_200_projects(api, district, role, owner, status):
+    owner_unit = {"edu": district.edu, None: None}[owner]
+    client = api(role)
+    client.get(f"projects?{PAGE}")  # warm up: the token's last-used time is written once
+    _add_projects(district, 10, owner=owner_unit, status=status)
+    small, small_body, _ = _queries(client, f"projects?{PAGE}")
+
+    _add_projects(district, 190, owner=owner_unit, status=status)
+    large, large_body, sql = _queries(client, f"projects?{PAGE}")
+
+    assert small_body["count"] >= 8 and large_body["count"] >= small_body["count"] + 150
+    assert len(large_body["items"]) == min(large_body["count"], 200)
+    assert large == small, "\n".join(sql)
+    assert small <= 6
+
+
+def test_audit_search_costs_the_same_at_10_and_200_events(api, district):
+    client = api("audit")
+    client.get(f"audit/events?{PAGE}")
+
+    def add(n):
+        for i in range(n):
+            audit_record(event_type=events.ORG_UNIT_CHANGED, actor=district.users["admin"], obj=district.edu,
+                         after={"i": i})
+
+    add(10)
+    small, small_body, _ = _queries(client, f"audit/events?{PAGE}")
+    add(190)
+    large, large_body, sql = _queries(client, f"audit/events?{PAGE}")
+
+    assert large_body["count"] == small_body["count"] + 190
+    assert len(large_body["items"]) == 200
+    assert large == small, "\n".join(sql)
+    assert small <= 6
+
+
+def test_history_costs_the_same_at_few_and_many_events(api, make_project):
+    project = make_project("draft")
+    client = api("edu")
+    client.get(f"projects/{project.pk}/history?{PAGE}")
+
+    def add(n):
+        for i in range(n):
+            audit_record(event_type=events.PROJECT_CHANGED, actor=None, obj=project, after={"i": i})
+
+    add(10)
+    small, _, _ = _queries(client, f"projects/{project.pk}/history?{PAGE}")
+    add(190)
+    large, body, sql = _queries(client, f"projects/{project.pk}/history?{PAGE}")
+
+    assert body["count"] == 200
+    assert large == small, "\n".join(sql)
