@@ -22,6 +22,52 @@ def projects_visible_to(user) -> QuerySet[Project]:
     return project_queryset().filter(visible_projects_q(user))
 
 
+def filter_projects(qs: QuerySet[Project], *, statuses=None, owner_unit=None, kind: str = "",
+                    construction_type: str = "", q: str = "", min_yuan=None, max_yuan=None) -> QuerySet[Project]:
+    """The list filters, one place for the API and the pages. `owner_unit`: a Unit, its id or its code."""
+    from django.db.models import Q
+
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    if owner_unit not in (None, ""):
+        if hasattr(owner_unit, "pk"):
+            qs = qs.filter(owner_unit=owner_unit)
+        elif str(owner_unit).isdigit():
+            qs = qs.filter(owner_unit__pk=int(owner_unit))
+        else:
+            qs = qs.filter(owner_unit__code=owner_unit)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if construction_type:
+        qs = qs.filter(construction_type=construction_type)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(owner_unit__name__icontains=q))
+    if min_yuan is not None:
+        qs = qs.filter(estimated_investment__gte=min_yuan)
+    if max_yuan is not None:
+        qs = qs.filter(estimated_investment__lte=max_yuan)
+    return qs
+
+
+def projects_awaiting_action(user) -> QuerySet[Project]:
+    """What waits for this user (我的待办): its own units' drafts (returned ones included) and, for DRC, the
+    proposals waiting for admission."""
+    from django.db.models import Q
+
+    from itgov.access.scoping import scope_q
+    from itgov.accounts.choices import Role
+
+    from .choices import ProjectStatus
+
+    waiting = Q(pk__in=[])
+    own_units = scope_q(user, "owner_unit", Role.OWNER)
+    if own_units is not None:
+        waiting |= own_units & Q(status=ProjectStatus.DRAFT)
+    if user.has_role(Role.DRC):
+        waiting |= Q(status=ProjectStatus.PROPOSED)
+    return projects_visible_to(user).filter(waiting).order_by("-updated_at", "-id")
+
+
 def access_project_by_id(user, project_id) -> Project:
     """The project if `user` may see it; NotFound (404) whether it is missing or not visible."""
     try:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from itgov.audit.events import EVENT_TYPE_CHOICES
@@ -75,22 +74,14 @@ class ProjectFilterForm(forms.Form):
 
     def apply(self, qs):
         """Narrow a queryset of visible projects by the valid filters (amounts are entered in 万元)."""
+        from itgov.projects.selectors import filter_projects
+
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("owner_unit"):
-            qs = qs.filter(owner_unit=data["owner_unit"])
-        if data.get("kind"):
-            qs = qs.filter(kind=data["kind"])
-        if data.get("construction_type"):
-            qs = qs.filter(construction_type=data["construction_type"])
-        if data.get("q"):
-            qs = qs.filter(Q(name__icontains=data["q"]) | Q(owner_unit__name__icontains=data["q"]))
-        if data.get("min_wan") is not None:
-            qs = qs.filter(estimated_investment__gte=data["min_wan"] * WAN)
-        if data.get("max_wan") is not None:
-            qs = qs.filter(estimated_investment__lte=data["max_wan"] * WAN)
-        return qs
+        return filter_projects(
+            qs, statuses=[data["status"]] if data.get("status") else None, owner_unit=data.get("owner_unit"),
+            kind=data.get("kind", ""), construction_type=data.get("construction_type", ""), q=data.get("q", ""),
+            min_yuan=data["min_wan"] * WAN if data.get("min_wan") is not None else None,
+            max_yuan=data["max_wan"] * WAN if data.get("max_wan") is not None else None)
 
 
 class TransitionForm(forms.Form):

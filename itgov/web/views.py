@@ -11,15 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from itgov.access.scoping import scope_q
-from itgov.accounts.choices import Role
 from itgov.audit import access as audit_access
 from itgov.audit import events
 from itgov.audit.models import AuditEvent
@@ -79,16 +76,8 @@ logout_view = auth_views.LogoutView.as_view()  # POST only (Django 5)
 
 
 def awaiting_action(user):
-    """Projects waiting for this user: the drafts of the user's own units (returned ones included), and for
-    DRC the proposals waiting for admission. Candidates come from the visible projects; each keeps only the
-    forward transitions the user may run on it (selectors.available_transitions)."""
-    waiting = Q(pk__in=[])
-    own_units = scope_q(user, "owner_unit", Role.OWNER)
-    if own_units is not None:
-        waiting |= own_units & Q(status=ProjectStatus.DRAFT)
-    if user.has_role(Role.DRC):
-        waiting |= Q(status=ProjectStatus.PROPOSED)
-    qs = selectors.projects_visible_to(user).filter(waiting).order_by("-updated_at", "-id")
+    """The first items of 我的待办, each with the forward actions the user may run on it now."""
+    qs = selectors.projects_awaiting_action(user)
     total = qs.count()
     items = []
     for project in qs[:TODO_LIMIT]:

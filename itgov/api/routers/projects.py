@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StringConstraints
@@ -187,22 +186,11 @@ def project_list(request, filters: Query[ProjectFilters]):
     user = request.auth
     if not can_list_projects(user):
         raise Forbidden()
-    qs = selectors.projects_visible_to(user)
-    if filters.status:
-        qs = qs.filter(status__in=filters.status)
-    if filters.owner_unit:
-        qs = qs.filter(owner_unit__pk=int(filters.owner_unit)) if filters.owner_unit.isdigit() else qs.filter(
-            owner_unit__code=filters.owner_unit)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.construction_type:
-        qs = qs.filter(construction_type=filters.construction_type)
-    if filters.q:
-        qs = qs.filter(Q(name__icontains=filters.q) | Q(owner_unit__name__icontains=filters.q))
-    if filters.min_investment:
-        qs = qs.filter(estimated_investment__gte=Decimal(filters.min_investment))
-    if filters.max_investment:
-        qs = qs.filter(estimated_investment__lte=Decimal(filters.max_investment))
+    qs = selectors.filter_projects(
+        selectors.projects_visible_to(user), statuses=filters.status, owner_unit=filters.owner_unit,
+        kind=filters.kind or "", construction_type=filters.construction_type or "", q=filters.q or "",
+        min_yuan=Decimal(filters.min_investment) if filters.min_investment else None,
+        max_yuan=Decimal(filters.max_investment) if filters.max_investment else None)
     qs = qs.order_by(filters.ordering, "-id")
     count = qs.count()
     items = list(qs[filters.offset: filters.offset + filters.limit])
