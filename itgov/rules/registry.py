@@ -67,9 +67,10 @@ class Rule:
     check: Callable[[Case, dict[str, Any]], Outcome]
     parameters: tuple[str, ...] = ()
     actions: frozenset[str] = frozenset()
-    # "project": describes a project's standing (shown on the compliance panel);
-    # "power": who may act (art. 4), enforced by the permission layer, listed for transparency.
-    scope: Literal["project", "power"] = "project"
+    # "project": describes a project's standing (enforced on its actions, shown on the compliance panel);
+    # "action": a condition of one action's input (a reason given), enforced, not a standing;
+    # "power": who may act (art. 4, 7), enforced by the permission layer (403), listed for transparency.
+    scope: Literal["project", "action", "power"] = "project"
 
     @property
     def citation(self) -> str:
@@ -80,7 +81,7 @@ _REGISTRY: dict[str, Rule] = {}
 
 
 def register(rule_id: str, *, article: int, title: Any, message: Any, parameters: tuple[str, ...] = (),
-             actions: tuple[str, ...] = (), scope: Literal["project", "power"] = "project"):
+             actions: tuple[str, ...] = (), scope: Literal["project", "action", "power"] = "project"):
     """Decorator: `@register("art13.no_procurement_before_approval", article=13, ...)`."""
 
     def decorate(fn: Callable[[Case, dict[str, Any]], Outcome]) -> Callable:
@@ -105,7 +106,7 @@ def get_rule(rule_id: str) -> Rule:
 
 def rules_for(action: str) -> list[Rule]:
     """The project rules bound to `action`. Power rules are enforced by the permission layer (403)."""
-    return [r for r in all_rules() if action in r.actions and r.scope == "project"]
+    return [r for r in all_rules() if action in r.actions and r.scope != "power"]
 
 
 def _load() -> None:

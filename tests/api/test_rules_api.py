@@ -27,7 +27,7 @@ GULOU = json.loads((Path(itgov.rules.__file__).parent / "profiles_data" / "gulou
 ARTICLE = re.compile(r"^第[一二三四五六七八九十]+条$")
 # Every rule that describes a project's standing (scope "project"), in the order the panel lists them.
 PROJECT_RULES = ["art2.kind_and_construction_type", "art5.classified_minimal_metadata", "art6.serves_plan_task",
-                 "art7.proposal_complete", "art7.return_with_reasons", "art28.proposal_data_sharing"]
+                 "art7.proposal_complete", "art28.proposal_data_sharing"]
 
 
 def _later_profile(effective_from: dt.date, **parameters) -> dict:
@@ -62,7 +62,7 @@ def test_rules_lists_every_rule_with_article_title_and_parameters(api, district)
         assert ARTICLE.match(item["article"]), item["article"]
         assert item["id"].startswith(f"art{item['article_number']}.")
         assert re.search(r"[\u4e00-\u9fff]", item["title"]) and re.search(r"[\u4e00-\u9fff]", item["message"])
-        assert item["scope"] in ("project", "power")
+        assert item["scope"] in ("project", "action", "power")
         # each parameter a rule reads is reported with the Gulou value
         assert item["parameters"] == {name: GULOU["parameters"][name] for name in item["parameters"]}
 
@@ -175,7 +175,6 @@ def test_a_full_admitted_project_meets_the_rules(api, make_project):
         "art5.classified_minimal_metadata": "not_applicable",
         "art6.serves_plan_task": "met",
         "art7.proposal_complete": "met",
-        "art7.return_with_reasons": "not_applicable",
         "art28.proposal_data_sharing": "met",
     }
     assert items["art6.serves_plan_task"]["reason"] == "未关联规划任务,入库理由:基础支撑"

@@ -79,7 +79,7 @@ def proposal_complete(case: Case, params) -> Outcome:
     return Outcome.met(_("必填内容齐全"))
 
 
-@register("art7.return_with_reasons", article=7,
+@register("art7.return_with_reasons", article=7, scope="action",
           title=_("退回或撤回须说明理由"),
           message=_("退回修改或撤回项目须写明理由"),
           actions=("project.return_for_revision", "project.withdraw"))
