@@ -134,7 +134,7 @@ def test_c_audit_reads_but_has_no_action_buttons(page, district):
     shot(page, "c_audit_project_detail")
 
 
-@pytest.mark.parametrize("username", ["drc", "audit"])
+@pytest.mark.parametrize("username", ["drc", "audit", "admin"])
 def test_d_every_navigation_page_and_english(page, district, username):
     proposed_project(district)
     sign_in(page, username)
@@ -142,15 +142,25 @@ def test_d_every_navigation_page_and_english(page, district, username):
     links = page.locator(".itgov-sidebar [data-nav]")
     targets = [(links.nth(i).get_attribute("data-nav"), links.nth(i).get_attribute("href"))
                for i in range(links.count())]
-    expected = {"home", "projects", "rules", "api"} | ({"audit"} if username == "audit" else set())
+    expected = {
+        "drc": {"home", "projects", "rules", "api"},
+        "audit": {"home", "projects", "rules", "api", "audit"},
+        "admin": {"home", "rules", "api", "sysadmin"},  # users and settings, no business data
+    }[username]
     assert {key for key, _ in targets} == expected
 
     for key, href in targets:
         response = page.goto(href)
         assert response is not None and response.status == 200, f"{href}: {response and response.status}"
-        if key != "api":
+        if key not in ("api", "sysadmin"):
             expect(page.locator(f'.itgov-sidebar [data-nav="{key}"]')).to_have_class(re.compile(r"\bactive\b"))
-            shot(page, f"d_{username}_{key}")
+        shot(page, f"d_{username}_{key}")
+
+    if username == "admin":
+        page.goto("/sysadmin/accounts/user/")
+        expect(page.locator("#result_list")).to_contain_text(username)
+        shot(page, "d_admin_users")
+        return
 
     page.goto("/projects/")
     page.get_by_label("关键词").fill("智慧校园")
