@@ -90,3 +90,32 @@ def test_sysadmin_unlocks_a_locked_account_and_it_is_audited(client, district):
     assert not AccessAttempt.objects.filter(username=target.username).exists()
     assert AuditEvent.objects.filter(event_type="admin.object.changed", object_id=str(target.pk),
                                      reason="unlock").exists()
+
+
+CONSOLE_PAGES = ["/sysadmin/", "/sysadmin/accounts/user/", "/sysadmin/accounts/user/add/",
+                 "/sysadmin/accounts/apitoken/", "/sysadmin/organizations/unit/", "/sysadmin/organizations/unit/add/",
+                 "/sysadmin/organizations/jurisdiction/", "/sysadmin/organizations/expert/",
+                 "/sysadmin/policy/policyprofile/", "/sysadmin/policy/policyprofile/add/"]
+ROLES = ["admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor"]
+
+
+@pytest.mark.parametrize("url", CONSOLE_PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_console_page_for_every_role(client, district, url, role):
+    client.force_login(district.users[role])
+    response = client.get(url, follow=True)
+    assert response.status_code == (200 if role == "admin" else 403)
+
+
+@pytest.mark.parametrize("url", CONSOLE_PAGES)
+def test_every_console_page_sends_the_anonymous_to_login(client, url):
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/login/")
+
+
+def test_a_policy_profile_in_force_is_read_only_in_the_console(client, district, policy):
+    client.force_login(district.users["admin"])
+    page = client.get(f"/sysadmin/policy/policyprofile/{policy.pk}/change/").content.decode()
+    assert 'name="parameters"' not in page
+    response = client.post(f"/sysadmin/policy/policyprofile/{policy.pk}/delete/", {"post": "yes"}, follow=True)
+    assert response.status_code == 403
