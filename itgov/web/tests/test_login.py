@@ -65,3 +65,49 @@ def test_lockout_is_per_username(district):
 
 def test_signed_in_user_visiting_login_goes_home(client_for):
     assert client_for("edu").get("/login/")["Location"] == "/"
+
+
+def test_every_request_renews_the_thirty_minute_session(district):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    client.post("/login/", {"username": "edu", "password": PASSWORD})
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+
+    response = client.get("/projects/")
+
+    remaining = Session.objects.get(session_key=key).expire_date - timezone.now()
+    assert response.status_code == 200
+    assert dt.timedelta(minutes=29) < remaining <= dt.timedelta(minutes=30)
+    assert response.cookies["sessionid"]["max-age"] == ""  # and the cookie ends with the browser
+
+
+def test_thirty_minutes_idle_ends_the_session(district):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    client.post("/login/", {"username": "edu", "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    # 30 minutes pass without a request: the session's expiry (renewed on the last request) is behind us.
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1))
+
+    response = client.get("/projects/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_logout_is_post_only_and_audited(district):
+    client = Client()
+    client.post("/login/", {"username": "edu", "password": PASSWORD})
+    assert client.get("/logout/").status_code == 405
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(event_type="auth.logout", actor_id=district.users["edu"].pk).count() == 1
+    assert client.get("/").status_code == 302
