@@ -87,3 +87,16 @@ def test_history_costs_the_same_at_few_and_many_events(api, make_project):
 
     assert body["count"] == 200
     assert large == small, "\n".join(sql)
+
+
+def test_audit_events_can_be_read_oldest_first(api, district):
+    from itgov.audit import events
+    from itgov.audit.services import audit_record
+
+    for i in range(3):
+        audit_record(event_type=events.PROJECT_CHANGED, after={"i": i})
+    client = api("audit")
+    newest = [e["seq"] for e in client.get("audit/events").json()["items"]]
+    oldest = [e["seq"] for e in client.get("audit/events?ordering=seq").json()["items"]]
+    assert newest == sorted(newest, reverse=True) and oldest == sorted(oldest) and set(newest) == set(oldest)
+    assert client.get("audit/events?ordering=actor_name").status_code == 400

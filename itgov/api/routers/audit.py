@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints
@@ -26,6 +26,7 @@ class AuditFilters(Schema):
     project_id: int | None = Field(None, ge=1, le=2**62)
     since: dt.date | None = None
     until: dt.date | None = None
+    ordering: Literal["-seq", "seq"] = Field("-seq", description="-seq 最新在前;seq 最早在前")
     limit: int = limit_field(50)
     offset: int = offset_field()
 
@@ -57,8 +58,8 @@ class AuditEventList(Page):
 @router.get("/audit/events", response={200: AuditEventList, **ERRORS}, summary="审计事件检索")
 def audit_events(request, filters: Query[AuditFilters]):
     audit_access.require_audit(request.auth, "audit.search")
-    qs = audit_events_search(**filters.dict(exclude={"limit", "offset"}),
-                             hidden_project_ids=classified_hidden_from(request.auth))
+    qs = audit_events_search(**filters.dict(exclude={"limit", "offset", "ordering"}),
+                             hidden_project_ids=classified_hidden_from(request.auth)).order_by(filters.ordering)
     count = qs.count()
     return {**page_links(request, count, filters.limit, filters.offset),
             "items": list(qs[filters.offset: filters.offset + filters.limit])}
