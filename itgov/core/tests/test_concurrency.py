@@ -69,3 +69,29 @@ def test_concurrent_edits_with_the_same_version_have_one_winner(district):
     assert Project.objects.get(pk=project.pk).version == 2
     assert AuditEvent.objects.filter(project_id=project.pk, event_type="project.changed").count() == 1
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_api_admissions_answer_one_200_and_seven_409(district):
+    import json
+
+    from django.test import Client
+
+    from itgov.accounts.services import api_token_issue
+
+    project = services.project_submit_proposal(actor=district.users["edu"],
+                                               project=ProjectFactory(owner_unit=district.edu))
+    token = api_token_issue(actor=None, user=district.users["drc"])
+
+    def admit():
+        response = Client().post(f"/api/v1/projects/{project.pk}/admit", data=json.dumps({"no_task_reason": "基础"}),
+                                 content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        return response.status_code, response.json()
+
+    outcomes = run_concurrently(admit)
+
+    statuses = sorted(status for status, _ in outcomes)
+    assert statuses == [200] + [409] * (THREADS - 1), outcomes
+    assert all(body["error"]["code"] == "conflict" for status, body in outcomes if status == 409)
+    assert AuditEvent.objects.filter(project_id=project.pk, event_type="project.proposal.admitted").count() == 1
+    assert verify_chain().ok
