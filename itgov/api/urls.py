@@ -6,7 +6,7 @@ from ninja.parser import Parser
 
 from . import errors
 from .auth import AUTH, docs_login_required
-from .routers import audit, meta, projects
+from .routers import audit, meta, planning, projects
 
 
 class ObjectParser(Parser):
@@ -39,3 +39,4 @@ errors.install(api)
 api.add_router("", meta.router)
 api.add_router("", projects.router)
 api.add_router("", audit.router)
+api.add_router("", planning.router)

@@ -17,6 +17,11 @@ PROJECT_PROPOSAL_ADMITTED = "project.proposal.admitted"
 PROJECT_PROPOSAL_RETURNED = "project.proposal.returned"
 PROJECT_WITHDRAWN = "project.withdrawn"
 
+DECLARATION_ROUND_OPENED = "planning.round.opened"
+DECLARATION_EXCEPTION_GRANTED = "planning.exception.granted"
+DECLARATION_LINE_DECLARED = "planning.line.declared"
+DECLARATION_LINE_WITHDRAWN = "planning.line.withdrawn"
+
 ORG_UNIT_CREATED = "org.unit.created"
 ORG_UNIT_CHANGED = "org.unit.changed"
 ADMIN_OBJECT_CREATED = "admin.object.created"
@@ -40,6 +45,10 @@ EVENT_TYPES: dict[str, str] = {
     PROJECT_PROPOSAL_ADMITTED: _("纳入储备库"),
     PROJECT_PROPOSAL_RETURNED: _("退回修改"),
     PROJECT_WITHDRAWN: _("撤回项目"),
+    DECLARATION_ROUND_OPENED: _("发起年度申报"),
+    DECLARATION_EXCEPTION_GRANTED: _("批准申报例外"),
+    DECLARATION_LINE_DECLARED: _("申报年度计划"),
+    DECLARATION_LINE_WITHDRAWN: _("撤回年度申报"),
     ORG_UNIT_CREATED: _("新增单位"),
     ORG_UNIT_CHANGED: _("修改单位"),
     ADMIN_OBJECT_CREATED: _("系统管理:新增"),

@@ -100,6 +100,7 @@ def load_demo() -> dict[str, int]:
                 continue
             _project(spec, units, users, tasks)
             created += 1
+        _declaration_round(users, units)
         if created:
             audit_record(event_type=events.DEMO_LOADED, after={"projects": created})
     return {"units": len(units), "users": len(users), "projects_created": created,
@@ -129,3 +130,33 @@ def _project(spec: dict, units, users, tasks) -> Project:
     if state == "withdrawn":
         project = project_services.project_withdraw(actor=owner, project=project, reason=spec["withdraw_reason"])
     return project
+
+
+def _declaration_round(users, units) -> None:
+    """Next year's round (art. 8), with two units declaring under exceptions DRC granted them (their window
+    may be closed when the demo loads), so the dashboard shows declared and missing units."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from itgov.core.dates import local_today
+    from itgov.planning import services as planning_services
+    from itgov.planning.models import DeclarationRound
+
+    year = local_today().year + 1
+    if DeclarationRound.objects.filter(year=year).exists():
+        return
+    drc = users["drc"]
+    rnd = planning_services.declaration_round_open(actor=drc, data={"year": year, "note": "集中申报下一年度建设及运维计划"})
+    deadline = (timezone.now() + dt.timedelta(days=30)).isoformat()
+    for code, reason in (("edu", "教育系统机构调整,延期申报"), ("health", "卫生健康信息化专项规划修编,延期申报")):
+        planning_services.declaration_exception_grant(actor=drc, rnd=rnd, data={
+            "unit_id": units[code].pk, "reason": reason, "deadline": deadline})
+        owner = users[code]
+        reserve = Project.objects.filter(owner_unit=units[code], status="in_reserve", classified=False).order_by("name")
+        for i, project in enumerate(reserve[:2]):
+            amount = (project.estimated_investment * Decimal("0.6")).quantize(Decimal("0.01"))
+            planning_services.declaration_line_declare(actor=owner, rnd=rnd, data={
+                "project_id": project.pk, "line_type": "construction", "requested_amount": str(amount),
+                "proposed_class": "B" if i == 0 else "C",
+                "justification": "项目已入储备库,建设条件基本具备,申请纳入下一年度投资计划。"})

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from itgov.core.models import TimeStamped
 from itgov.organizations.models import Jurisdiction, Unit
 
+from .choices import LineStatus, LineType, PlanClass
+
 
 class DevelopmentPlan(TimeStamped):
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("行政区域"), on_delete=models.PROTECT)
@@ -40,3 +42,78 @@ class PlanTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class DeclarationRound(TimeStamped):
+    """The Q3 collection of next year's construction and O&M plans (art. 8) for plan year `year`.
+
+    Its window is the profile's `declaration_window` in year `year - 1` (Asia/Shanghai), judged at the moment
+    of each declaration by the profile then in force; DRC may open a recorded exception for a unit."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("行政区域"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("计划年度"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    opened_by = models.ForeignKey("accounts.User", verbose_name=_("发起人"), null=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = _("年度集中申报")
+        verbose_name_plural = _("年度集中申报")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year"], name="one_round_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度政务信息化项目集中申报"
+
+
+class DeclarationException(models.Model):
+    """DRC lets one unit declare outside the window until `deadline` (art. 8), for a recorded reason."""
+
+    round = models.ForeignKey(DeclarationRound, on_delete=models.CASCADE, related_name="exceptions")
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT)
+    reason = models.TextField(_("理由"))
+    deadline = models.DateTimeField(_("截止时间"))
+    granted_by = models.ForeignKey("accounts.User", verbose_name=_("批准人"), null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申报例外")
+        verbose_name_plural = _("申报例外")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.unit}"
+
+
+class DeclarationLine(TimeStamped):
+    """One line a unit declares: a reserve project's construction, or a running project's O&M (art. 8)."""
+
+    round = models.ForeignKey(DeclarationRound, on_delete=models.PROTECT, related_name="lines")
+    unit = models.ForeignKey(Unit, verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey("projects.Project", verbose_name=_("项目"), on_delete=models.PROTECT,
+                                related_name="declaration_lines")
+    line_type = models.CharField(_("类型"), max_length=16, choices=LineType.choices)
+    requested_amount = models.DecimalField(_("申请年度资金(元)"), max_digits=14, decimal_places=2)
+    proposed_class = models.CharField(_("建议类别"), max_length=1, choices=PlanClass.choices)
+    justification = models.TextField(_("申报理由"))
+    status = models.CharField(_("状态"), max_length=16, choices=LineStatus.choices, default=LineStatus.DECLARED)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    via_exception = models.ForeignKey(DeclarationException, verbose_name=_("依据例外"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    declared_by = models.ForeignKey("accounts.User", verbose_name=_("申报人"), null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    withdraw_reason = models.TextField(_("撤回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("申报事项")
+        verbose_name_plural = _("申报事项")
+        ordering = ["unit", "-requested_amount", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project", "line_type"], condition=models.Q(status="declared"),
+                                    name="one_declared_line_per_project_and_type"),
+            models.CheckConstraint(condition=models.Q(requested_amount__gt=0), name="declared_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_line_type_display()}"

@@ -56,6 +56,7 @@ class Case:
     action: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     on: dt.date | None = None
+    at: dt.datetime | None = None  # the moment, where a rule needs more than the day (a deadline)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,10 @@ def test_load_demo_builds_the_district_and_is_idempotent(fast_hasher, capsys):
         assert user.roles
     assert User.objects.get(username="edu").unit.name == "区教育局"
     assert User.objects.get(username="health").unit.name == "区卫生健康委员会"
+    from itgov.planning.models import DeclarationLine, DeclarationRound
+
+    assert DeclarationRound.objects.count() == 1
+    assert DeclarationLine.objects.filter(unit__code__in=["edu", "health"]).count() == 4
     assert verify_chain().ok
     out = capsys.readouterr().out
     assert "Gulou@2026" in out and "edu" in out

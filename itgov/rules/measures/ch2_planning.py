@@ -89,3 +89,84 @@ def return_with_reasons(case: Case, params) -> Outcome:
     if _blank(case.data.get("reason")):
         return Outcome.violated(_("理由不能为空"), reason=_("必填"))
     return Outcome.met()
+
+
+# --- art. 8: the Q3 declaration of next year's plans ---------------------------------------------------------
+
+
+def declaration_window(year: int, params) -> tuple | None:
+    """The window for plan year `year`: the profile's MM-DD start and end, in year `year - 1`, both days
+    included (Asia/Shanghai). None when the profile sets no window."""
+    import datetime as dt
+
+    window = (params or {}).get("declaration_window")
+    if not window:
+        return None
+    start = dt.date.fromisoformat(f"{year - 1}-{window['start']}")
+    end = dt.date.fromisoformat(f"{year - 1}-{window['end']}")
+    return start, end
+
+
+@register("art8.drc_runs_declaration", article=8, scope="power",
+          title=_("区发改委(大数据局)组织年度集中申报"),
+          message=_("只有区发改委(大数据局)可以发起年度申报或批准申报例外"),
+          actions=("declaration.open_round", "declaration.grant_exception"))
+def drc_runs_declaration(case: Case, params) -> Outcome:
+    from itgov.accounts.choices import Role
+
+    if case.actor is not None and case.actor.has_role(Role.DRC):
+        return Outcome.met()
+    return Outcome.violated(_("当前用户不具有区发改委(大数据局)权限"))
+
+
+@register("art8.units_declare", article=8, scope="power",
+          title=_("各部门向区发改委(大数据局)申报本单位的建设及运维计划"),
+          message=_("只有项目的建设单位可以申报或撤回本项目的年度计划"),
+          actions=("declaration.declare", "declaration.withdraw"))
+def units_declare(case: Case, params) -> Outcome:
+    from itgov.access.scoping import is_owner_user
+
+    project = getattr(case.subject, "project", None)
+    if case.actor is not None and project is not None and is_owner_user(case.actor, project):
+        return Outcome.met()
+    return Outcome.violated(_("不是本单位的项目"))
+
+
+@register("art8.declaration_window", article=8, scope="action",
+          title=_("每年第三季度集中申报下一年度计划"),
+          message=_("不在年度集中申报期内,且没有区发改委(大数据局)批准的例外"),
+          parameters=("declaration_window",),
+          actions=("declaration.declare", "declaration.withdraw"))
+def declaration_window_open(case: Case, params) -> Outcome:
+    """Met inside the window (by the day in Asia/Shanghai), or before the deadline of an exception DRC
+    granted the declaring unit (case.data['exception'])."""
+    line = case.subject
+    window = declaration_window(line.round.year, params)
+    if window is None:
+        return Outcome.pending(_("本级政策未设定申报期"))
+    start, end = window
+    if start <= case.on <= end:
+        return Outcome.met(_("申报期 %(s)s 至 %(e)s") % {"s": start, "e": end})
+    exception = case.data.get("exception")
+    if exception is not None and case.at is not None and case.at <= exception.deadline:
+        return Outcome.met(_("依例外申报,截止 %(d)s") % {"d": exception.deadline})
+    return Outcome.violated(_("申报期为 %(s)s 至 %(e)s,今天是 %(t)s") % {"s": start, "e": end, "t": case.on},
+                            round=_("不在申报期内"))
+
+
+@register("art8.declared_project_eligible", article=8, scope="action",
+          title=_("建设计划申报储备库项目,运维计划申报已运行项目"),
+          message=_("该项目不能申报此类计划"),
+          actions=("declaration.declare",))
+def declared_project_eligible(case: Case, params) -> Outcome:
+    line = case.subject
+    project = line.project
+    if project.classified:
+        return Outcome.violated(_("涉密项目按照有关规定执行(第五条)"), project_id=_("涉密项目不在本系统申报"))
+    if line.line_type == "construction":
+        if project.status == "in_reserve":
+            return Outcome.met(_("储备库项目"))
+        return Outcome.violated(_("建设计划只能申报已纳入储备库的项目(第七条)"), project_id=_("项目未入储备库"))
+    if project.status == "in_operation":
+        return Outcome.met(_("已投入运行"))
+    return Outcome.violated(_("运维计划只能申报已投入运行的项目"), project_id=_("项目尚未投入运行"))
