@@ -63,7 +63,7 @@ class DeclarationRound(TimeStamped):
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "year"], name="one_round_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.year}年度政务信息化项目集中申报"
+        return _("%(year)d年度政务信息化项目集中申报") % {"year": self.year}
 
 
 class DeclarationException(models.Model):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 import rules as perms
 from django.db.models import Count, Q, QuerySet, Sum
 
+from itgov.accounts.choices import Role
 from itgov.core.dates import local_today
 from itgov.core.errors import NotFound
 from itgov.organizations.choices import UnitKind
@@ -39,7 +42,7 @@ def access_round_by_id(user, round_id) -> DeclarationRound:
 
 def lines_visible_to(user, rnd: DeclarationRound) -> QuerySet[DeclarationLine]:
     return (DeclarationLine.objects.filter(round=rnd).filter(visible_lines_q(user))
-            .select_related("project", "unit", "via_exception").order_by("unit__kind", "unit__code", "id"))
+            .select_related("project__owner_unit", "unit", "via_exception").order_by("unit__kind", "unit__code", "id"))
 
 
 def access_line_by_id(user, line_id) -> DeclarationLine:
@@ -55,10 +58,13 @@ def access_line_by_id(user, line_id) -> DeclarationLine:
     return line
 
 
-def round_status(rnd: DeclarationRound, *, today: dt.date | None = None) -> dict:
-    """The window in force today, whether it is upcoming, open or closed, and the days left."""
+def round_status(rnd: DeclarationRound, *, today: dt.date | None = None, params: dict | None = None) -> dict:
+    """The window in force today, whether it is upcoming, open or closed, and the days left. Pass `params`
+    (the profile in force) when listing many rounds of one jurisdiction."""
     today = today or local_today()
-    window = declaration_window(rnd.year, parameters_in_force(rnd.jurisdiction, today))
+    if params is None:
+        params = parameters_in_force(rnd.jurisdiction, today)
+    window = declaration_window(rnd.year, params)
     if window is None:
         return {"opens_on": None, "closes_on": None, "state": "unset", "days_left": None}
     start, end = window
@@ -70,12 +76,13 @@ def round_status(rnd: DeclarationRound, *, today: dt.date | None = None) -> dict
 
 def round_summary(user, rnd: DeclarationRound) -> dict:
     """Per unit: declared lines and amount, or not yet; totals by type and class. Two queries."""
-    lines = lines_visible_to(user, rnd).filter(status=LineStatus.DECLARED)
+    lines = lines_visible_to(user, rnd).filter(status=LineStatus.DECLARED).order_by()  # no ordering in GROUP BY
     per_unit = {row["unit"]: row for row in lines.values("unit").annotate(n=Count("id"), total=Sum("requested_amount"))}
     unit_q = Q(kind__in=[UnitKind.DEPARTMENT, UnitKind.STREET]) | Q(pk__in=list(per_unit))
     units = Unit.objects.filter(unit_q, jurisdiction=rnd.jurisdiction, is_active=True)
-    if not perms.has_perm("planning.grant_exception", user) and not _is_bureau(user):
-        units = units.filter(pk__in=[g.unit_id for g in user.grants if g.unit_id])
+    if not _is_bureau(user):
+        paths = user.scope_paths(Role.OWNER)
+        units = units.filter(reduce(or_, [Q(path__startswith=p) for p in paths], Q(pk__in=[])))
     exceptions = {e.unit_id: e for e in rnd.exceptions.order_by("deadline")}
     rows = [{"unit": u, "lines": per_unit.get(u.pk, {}).get("n", 0),
              "total": per_unit.get(u.pk, {}).get("total") or Decimal("0"), "exception": exceptions.get(u.pk)}

@@ -81,8 +81,10 @@ def declaration_exception_grant(*, actor, rnd: DeclarationRound, data: dict[str,
 
 
 def open_exception_for(rnd: DeclarationRound, unit: Unit, at: dt.datetime) -> DeclarationException | None:
-    return (DeclarationException.objects.filter(round=rnd, unit=unit, deadline__gte=at)
-            .order_by("-deadline").first())
+    """The latest-running exception DRC granted `unit` or a unit above it (a grant covers the subtree)."""
+    candidates = (DeclarationException.objects.filter(round=rnd, deadline__gte=at).select_related("unit")
+                  .order_by("-deadline"))
+    return next((e for e in candidates if unit.path.startswith(e.unit.path)), None)
 
 
 def _enforce(action: str, line: DeclarationLine, actor, rnd: DeclarationRound):
@@ -107,6 +109,8 @@ def declaration_line_declare(*, actor, rnd: DeclarationRound, data: dict[str, An
     """A unit declares one line for its own project (art. 8). Refused outside the window without an exception."""
     from itgov.projects.selectors import access_project_by_id
 
+    if not perms.has_perm("planning.view_rounds", actor) or not actor.has_role("owner"):
+        raise permission_denied(actor=actor, obj=rnd, action="declaration.declare", power_rule="art8.units_declare")
     form = DeclarationLineForm(data=data)
     if not form.is_valid():
         raise InvalidInput(fields=_errors(form))

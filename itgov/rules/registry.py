@@ -143,11 +143,14 @@ def enforce(action: str, case: Case, params: dict[str, Any]) -> list[dict[str, A
             violations.append((rule, outcome))
     if violations:
         rule, outcome = violations[0]
+        fields: dict[str, str] = {}
+        for _rule, other in violations:  # every refusing rule's fields, the first rule's words winning
+            fields = {**other.fields, **fields}
         raise RuleViolation(
             rule=rule.id,
             article=rule.citation,
             message=refusal_message(rule, outcome),
-            fields=outcome.fields,
+            fields=fields,
             violations=[{**result_dict(r, o), "message": str(r.message), "fields": {k: [v] for k, v in o.fields.items()}}
                         for r, o in violations],
         )

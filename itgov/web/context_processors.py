@@ -1,5 +1,6 @@
 """The navigation, built from the user's powers: every page is reachable from here."""
 
+import rules as perms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,9 @@ SECTIONS = {
     "home": "home",
     "project_list": "projects", "project_create": "projects", "project_detail": "projects",
     "project_edit": "projects", "project_action": "projects",
+    "declaration_list": "declarations", "declaration_round_open": "declarations",
+    "declaration_detail": "declarations", "declaration_line_declare": "declarations",
+    "declaration_exception_grant": "declarations", "declaration_line_withdraw": "declarations",
     "rules": "rules",
     "audit_events": "audit", "audit_export": "audit",
 }
@@ -29,6 +33,9 @@ def navigation(request):
     items = [{"url": reverse("web:home"), "label": _("工作台"), "icon": "house", "key": "home"}]
     if can_list_projects(user):
         items.append({"url": reverse("web:project_list"), "label": _("项目"), "icon": "kanban", "key": "projects"})
+    if perms.has_perm("planning.view_rounds", user):
+        items.append({"url": reverse("web:declaration_list"), "label": _("年度申报"), "icon": "calendar-check",
+                      "key": "declarations"})
     items.append({"url": reverse("web:rules"), "label": _("规则与参数"), "icon": "journal-check", "key": "rules"})
     if can_search_audit(user):
         items.append({"url": reverse("web:audit_events"), "label": _("审计记录"), "icon": "shield-check",

@@ -1,5 +1,6 @@
-"""Parsing page input: list filters, the transition form, the audit search. Shape only (types, lengths,
-ranges): whether an action is allowed is decided by the services and the rules, never here."""
+"""Parsing page input: list filters, the transition form, the audit search, the declaration forms. Shape
+only (types, lengths, ranges): whether an action is allowed is decided by the services and the rules, never
+here."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from itgov.audit.events import EVENT_TYPE_CHOICES
 from itgov.core.money import WAN
 from itgov.organizations.choices import UnitKind
 from itgov.organizations.models import Unit
+from itgov.planning.forms import DeclarationExceptionForm, DeclarationLineForm, RoundForm
 from itgov.projects.choices import ConstructionType, ProjectKind, ProjectStatus
 from itgov.projects.forms import EDITABLE_FIELDS
 
@@ -140,3 +142,76 @@ class AuditFilterForm(forms.Form):
     def description(self) -> str:
         """The filters as text, for the audit event of an export."""
         return "&".join(f"{k}={v}" for k, v in sorted(self.filters().items())) or "*"
+
+
+# --- the annual declaration (art. 8) ----------------------------------------------------------------------
+# The planning forms with page widgets: the same fields and checks, so the errors a service raises land on
+# the field the page shows. Which projects and units are offered is display only; the services decide.
+
+
+def _bootstrap(form) -> None:
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class RoundPageForm(RoundForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.attrs.update(min="2000", max="2100", inputmode="numeric")
+        self.fields["note"].widget.attrs.update(maxlength="200", placeholder=_("例如:申报通知文号"))
+        _bootstrap(self)
+
+
+class DeclarationLinePageForm(DeclarationLineForm):
+    """`projects`: the reserve projects the user's unit may declare (a select instead of an id box)."""
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_id"].widget = forms.Select(
+            choices=[("", _("请选择本单位储备库项目")), *[(p.pk, p.name) for p in projects]])
+        for name in ("line_type", "proposed_class"):
+            self.fields[name].choices = [("", _("请选择")), *self.fields[name].choices]
+        self.fields["requested_amount"].widget.attrs.update(step="0.01", min="0.01", inputmode="decimal")
+        self.fields["justification"].widget.attrs.update(maxlength=str(REASON_LIMIT))
+        _bootstrap(self)
+
+
+class DeclarationExceptionPageForm(DeclarationExceptionForm):
+    """`units`: the departments and streets; the deadline is a wall-clock time in Asia/Shanghai."""
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_id"].widget = forms.Select(choices=[("", _("请选择单位")), *[(u.pk, u.name) for u in units]])
+        self.fields["deadline"].widget = forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                             format="%Y-%m-%dT%H:%M")
+        self.fields["deadline"].help_text = _("北京时间")
+        self.fields["reason"].widget.attrs.update(maxlength=str(REASON_LIMIT))
+        _bootstrap(self)
+
+
+def shanghai_moment(value: str) -> str:
+    """A datetime-local value ('2026-10-15T18:00') read as Asia/Shanghai wall-clock time, as ISO 8601 with
+    its offset, so the service does not depend on the active time zone. Anything else is passed on as is
+    (the service's form reports it)."""
+    from django.utils.dateparse import parse_datetime
+
+    from itgov.core.dates import SHANGHAI
+
+    text = (value or "").strip()
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        return text
+    if moment is None:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)
+    return moment.isoformat()
+
+
+class WithdrawLineForm(forms.Form):
+    version = forms.IntegerField(required=False, min_value=1, max_value=2**31, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("撤回理由"), required=False, max_length=REASON_LIMIT,
+                             widget=forms.Textarea(attrs={"rows": 4, "class": "form-control",
+                                                          "maxlength": REASON_LIMIT, "required": True}))

@@ -5,6 +5,7 @@ A DomainError that escapes a view is rendered with its status by `errors.domain_
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 
 import rules as perms
 from django.conf import settings
@@ -13,10 +14,13 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from itgov.access.scoping import unit_in_scope
+from itgov.accounts.choices import Role
 from itgov.audit import access as audit_access
 from itgov.audit import events
 from itgov.audit.models import AuditEvent
@@ -24,7 +28,12 @@ from itgov.audit.selectors import audit_events_search
 from itgov.audit.services import audit_record_now
 from itgov.core.dates import SHANGHAI, local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from itgov.organizations.models import Jurisdiction
+from itgov.organizations.choices import UnitKind
+from itgov.organizations.models import Jurisdiction, Unit
+from itgov.planning import selectors as planning_selectors
+from itgov.planning import services as planning_services
+from itgov.planning.choices import LineStatus, LineType, PlanClass
+from itgov.planning.models import DeclarationLine
 from itgov.projects import selectors, services
 from itgov.projects.choices import MAIN_LINE, ProjectStatus
 from itgov.projects.forms import ProjectForm
@@ -32,10 +41,22 @@ from itgov.projects.policies import can_list_projects
 from itgov.projects.workflow import TRANSITIONS
 from itgov.rules.parameters import PARAMETERS
 from itgov.rules.profiles import parameters_in_force, profile_in_force
-from itgov.rules.registry import all_rules
+from itgov.rules.registry import all_rules, get_rule
 
 from .errors import domain_errors, merge_errors
-from .forms import AuditFilterForm, ProjectFilterForm, TransitionForm, parse_version, project_data
+from .forms import (
+    AuditFilterForm,
+    DeclarationExceptionPageForm,
+    DeclarationLinePageForm,
+    ProjectFilterForm,
+    RoundPageForm,
+    TransitionForm,
+    WithdrawLineForm,
+    parse_version,
+    project_data,
+    shanghai_moment,
+)
+from .templatetags.itgov_web import shanghai
 
 PROJECTS_PER_PAGE = 20
 AUDIT_PER_PAGE = 50
@@ -274,6 +295,183 @@ def rules_page(request):
     return render(request, "web/rules.html", {"rules": rules, "profile": profile, "jurisdiction": jurisdiction,
                                               "profile_params": profile_params, "today": today,
                                               "jurisdiction_code": settings.ITGOV_JURISDICTION_CODE})
+
+
+# --- the annual declaration (art. 8) ---------------------------------------------------------------------
+
+LINE_FIELDS = ("project_id", "line_type", "requested_amount", "proposed_class", "justification")
+
+
+def _no_power(rule_id: str) -> Forbidden:
+    """A 403 citing the rule that gives the power (for a page the user may not open; nothing is attempted,
+    so nothing is audited — the service audits a refused POST)."""
+    rule = get_rule(rule_id)
+    return Forbidden(_("%(message)s(%(article)s)") % {"message": rule.message, "article": rule.citation},
+                     article=rule.citation)
+
+
+def _declarable_projects(user) -> list:
+    """The reserve projects the user may declare a line for: the visible ones the `planning.declare` permission
+    allows (classified projects are not declared in this system, art. 5). One query."""
+    if not user.has_role(Role.OWNER):
+        return []
+    qs = (selectors.projects_visible_to(user).filter(status=ProjectStatus.IN_RESERVE, classified=False)
+          .order_by("owner_unit__code", "name"))
+    return [p for p in qs if perms.has_perm("planning.declare", user, DeclarationLine(project=p))]
+
+
+def _exception_units(rnd) -> list:
+    """The units DRC may grant an exception to on this page: the active departments and streets."""
+    return list(Unit.objects.filter(jurisdiction=rnd.jurisdiction, is_active=True,
+                                    kind__in=[UnitKind.DEPARTMENT, UnitKind.STREET]).order_by("kind", "code"))
+
+
+def _class_table(by_type_and_class: dict) -> dict:
+    """The totals by line type (rows) and proposed class (columns), with each row's sum, in yuan."""
+    classes = list(PlanClass)
+    rows = []
+    for line_type in LineType:
+        cells = [by_type_and_class.get(f"{line_type.value}:{c.value}") for c in classes]
+        rows.append({"label": line_type.label, "key": line_type.value, "cells": cells,
+                     "total": sum((c for c in cells if c is not None), Decimal("0"))})
+    return {"classes": classes, "rows": rows}
+
+
+def _round_page(request, rnd, *, line_form=None, line_error=None, exception_form=None, exception_error=None,
+                status=200):
+    """The round's dashboard; a refused declaration or exception is shown next to its form."""
+    user = request.user
+    summary = planning_selectors.round_summary(user, rnd)
+    lines = list(planning_selectors.lines_visible_to(user, rnd).select_related("project__owner_unit"))
+    for line in lines:
+        line.can_withdraw = (line.status == LineStatus.DECLARED
+                             and perms.has_perm("planning.withdraw_line", user, line))
+    if line_form is None and user.has_role(Role.OWNER):
+        line_form = DeclarationLinePageForm(projects=_declarable_projects(user))
+    if line_form is not None and line_error is not None:
+        merge_errors(line_form, line_error)
+    if exception_form is None and perms.has_perm("planning.grant_exception", user):
+        exception_form = DeclarationExceptionPageForm(units=_exception_units(rnd))
+    if exception_form is not None and exception_error is not None:
+        merge_errors(exception_form, exception_error)
+    now = timezone.now()
+    # The exceptions still open for the user's own units, shown above the declaration form.
+    own_exceptions = [row for row in summary["units"] if line_form is not None
+                      and row["exception"] is not None and row["exception"].deadline >= now
+                      and unit_in_scope(user, row["unit"])]
+    declared = summary["declared_units"]
+    return render(request, "web/declarations/detail.html", {
+        "round": rnd, "window": planning_selectors.round_status(rnd), "summary": summary,
+        "progress": round(declared * 100 / summary["all_units"]) if summary["all_units"] else 0,
+        "classes": _class_table(summary["by_type_and_class"]), "lines": lines, "now": now,
+        "declared_lines": sum(1 for line in lines if line.status == LineStatus.DECLARED),
+        "line_form": line_form, "line_error": line_error, "own_exceptions": own_exceptions,
+        "exception_form": exception_form, "exception_error": exception_error,
+    }, status=status)
+
+
+def _round_list_page(request, *, form=None, error=None, status=200):
+    user = request.user
+    if not perms.has_perm("planning.view_rounds", user):
+        raise Forbidden()
+    today = local_today()
+    rounds = [{"round": rnd, "window": planning_selectors.round_status(rnd, today=today)}
+              for rnd in planning_selectors.rounds_visible_to(user)]
+    if form is None and perms.has_perm("planning.open_round", user):
+        form = RoundPageForm(initial={"year": today.year + 1})
+    if form is not None and error is not None:
+        merge_errors(form, error)
+    return render(request, "web/declarations/list.html", {"rounds": rounds, "form": form, "error": error},
+                  status=status)
+
+
+@require_safe
+@domain_errors
+def declaration_list(request):
+    return _round_list_page(request)
+
+
+@require_http_methods(["POST"])
+@domain_errors
+def declaration_round_open(request):
+    data = {name: request.POST.get(name, "") for name in ("year", "note")}
+    try:
+        rnd = planning_services.declaration_round_open(actor=request.user, data=data)
+    except FORM_ERRORS as exc:
+        return _round_list_page(request, form=RoundPageForm(data=data), error=exc, status=exc.status)
+    messages.success(request, _("已发起%(year)d年度集中申报") % {"year": rnd.year})
+    return redirect("web:declaration_detail", round_id=rnd.pk)
+
+
+@require_safe
+@domain_errors
+def declaration_detail(request, round_id):
+    return _round_page(request, planning_selectors.access_round_by_id(request.user, round_id))
+
+
+@require_http_methods(["POST"])
+@domain_errors
+def declaration_line_declare(request, round_id):
+    user = request.user
+    rnd = planning_selectors.access_round_by_id(user, round_id)
+    data = {name: request.POST.get(name, "") for name in LINE_FIELDS}
+    try:
+        line = planning_services.declaration_line_declare(actor=user, rnd=rnd, data=data)
+    except FORM_ERRORS as exc:
+        form = DeclarationLinePageForm(data=data, projects=_declarable_projects(user))
+        return _round_page(request, rnd, line_form=form, line_error=exc, status=exc.status)
+    messages.success(request, _("已申报“%(name)s”的%(type)s计划") % {"name": line.project.name,
+                                                                   "type": line.get_line_type_display()})
+    return redirect("web:declaration_detail", round_id=rnd.pk)
+
+
+@require_http_methods(["POST"])
+@domain_errors
+def declaration_exception_grant(request, round_id):
+    user = request.user
+    rnd = planning_selectors.access_round_by_id(user, round_id)
+    shown = {name: request.POST.get(name, "") for name in ("unit_id", "reason", "deadline")}
+    try:
+        exception = planning_services.declaration_exception_grant(
+            actor=user, rnd=rnd, data={**shown, "deadline": shanghai_moment(shown["deadline"])})
+    except FORM_ERRORS as exc:
+        form = DeclarationExceptionPageForm(data=shown, units=_exception_units(rnd))
+        return _round_page(request, rnd, exception_form=form, exception_error=exc, status=exc.status)
+    messages.success(request, _("已批准%(unit)s在%(deadline)s前申报") % {
+        "unit": exception.unit.name, "deadline": shanghai(exception.deadline)})
+    return redirect("web:declaration_detail", round_id=rnd.pk)
+
+
+def _withdraw_page(request, line, form, *, error=None, status=200):
+    if error is not None:
+        merge_errors(form, error)
+    return render(request, "web/declarations/withdraw.html", {"line": line, "form": form, "error": error},
+                  status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def declaration_line_withdraw(request, line_id):
+    user = request.user
+    line = planning_selectors.access_line_by_id(user, line_id)
+    if request.method == "POST":
+        form = WithdrawLineForm(request.POST)
+        if not form.is_valid():
+            return _withdraw_page(request, line, form, status=400)
+        try:
+            fresh = planning_services.declaration_line_withdraw(
+                actor=user, line=line, reason=form.cleaned_data.get("reason") or "",
+                expected_version=form.cleaned_data.get("version"))
+        except FORM_ERRORS as exc:
+            return _withdraw_page(request, line, form, error=exc, status=exc.status)
+        messages.success(request, _("已撤回“%(name)s”的%(type)s计划申报") % {
+            "name": fresh.project.name, "type": fresh.get_line_type_display()})
+        return redirect("web:declaration_detail", round_id=fresh.round_id)
+    if not perms.has_perm("planning.withdraw_line", user, line):
+        raise _no_power("art8.units_declare")
+    if line.status != LineStatus.DECLARED:
+        raise Conflict(_("该申报已撤回"))
+    return _withdraw_page(request, line, WithdrawLineForm(initial={"version": line.version}))
 
 
 # --- audit -----------------------------------------------------------------------------------------------

@@ -5,13 +5,17 @@ Screenshots go to var/screenshots/. Never `playwright install`: the browser is /
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from itgov.core.dates import SHANGHAI
+from itgov.planning.models import DeclarationLine
 from itgov.projects import services
 from itgov.projects.models import Project
 from tests.factories import PASSWORD, ProjectFactory
@@ -143,8 +147,8 @@ def test_d_every_navigation_page_and_english(page, district, username):
     targets = [(links.nth(i).get_attribute("data-nav"), links.nth(i).get_attribute("href"))
                for i in range(links.count())]
     expected = {
-        "drc": {"home", "projects", "rules", "api"},
-        "audit": {"home", "projects", "rules", "api", "audit"},
+        "drc": {"home", "projects", "declarations", "rules", "api"},
+        "audit": {"home", "projects", "declarations", "rules", "api", "audit"},
         "admin": {"home", "rules", "api", "sysadmin"},  # users and settings, no business data
     }[username]
     assert {key for key, _ in targets} == expected
@@ -175,3 +179,60 @@ def test_d_every_navigation_page_and_english(page, district, username):
     shot(page, f"d_{username}_english_home")
     page.get_by_test_id("lang-zh").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+
+def sign_out(page) -> None:
+    page.get_by_test_id("logout").click()
+    expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def test_e_annual_declaration(page, district, monkeypatch):
+    """Art. 8 inside the window (the live server runs in this process, so the frozen clock applies there too):
+    DRC opens the 2027 round, edu declares its reserve project, DRC sees it on the dashboard."""
+    moment = dt.datetime(2026, 8, 15, 10, 0, tzinfo=SHANGHAI)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    project = services.project_admit(actor=district.users["drc"], project=proposed_project(district),
+                                     no_task_reason="属全区教育信息化基础支撑,规划修编时纳入。")
+
+    sign_in(page, "drc")
+    page.locator('[data-nav="declarations"]').click()
+    expect(page.get_by_test_id("rounds-empty")).to_be_visible()
+    page.get_by_label("计划年度").fill("2027")
+    page.get_by_label("说明").fill("鼓发改〔2026〕18号")
+    page.get_by_test_id("open-round").click()
+    expect(page.get_by_test_id("round-title")).to_contain_text("2027")
+    expect(page.get_by_test_id("countdown")).to_contain_text("距截止还有 47 天")
+    expect(page.get_by_test_id("lines-empty")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "edu")
+    page.locator('[data-nav="declarations"]').click()
+    page.get_by_test_id("round-link").first.click()
+    form = page.get_by_test_id("declare-form")
+    form.get_by_role("combobox", name="项目", exact=True).select_option(label=project.name)
+    form.get_by_role("combobox", name="类型", exact=True).select_option("construction")
+    form.get_by_label("建议类别").select_option("B")
+    form.get_by_label("申请年度资金(元)").fill("1500000")
+    expect(form.locator("[data-wan-preview]")).to_contain_text("150.00")
+    form.get_by_label("申报理由").fill("项目已完成前期论证,具备年内开工条件。")
+    page.get_by_test_id("declare-submit").click()
+
+    expect(page.get_by_role("alert").filter(has_text="已申报")).to_be_visible()
+    lines = page.get_by_test_id("line-table")
+    expect(lines).to_contain_text(project.name)
+    expect(lines).to_contain_text("150.00")
+    expect(lines.locator('[data-action="withdraw-line"]')).to_have_count(1)
+    shot(page, "e_edu_declare")
+    sign_out(page)
+
+    sign_in(page, "drc")
+    page.locator('[data-nav="declarations"]').click()
+    page.get_by_test_id("round-link").first.click()
+    expect(page.get_by_test_id("declared-units")).to_contain_text("1")
+    expect(page.get_by_test_id("round-total")).to_contain_text("150.00")
+    expect(page.locator('[data-testid="unit-table"] tr[data-unit="edu"]')).to_contain_text("150.00")
+    expect(page.get_by_test_id("line-table")).to_contain_text(project.name)
+    expect(page.get_by_test_id("exception-form")).to_be_visible()
+    shot(page, "e_drc_round")
+    line = DeclarationLine.objects.get()
+    assert (line.unit, line.requested_amount, line.proposed_class) == (district.edu, 1500000, "B")

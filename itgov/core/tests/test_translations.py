@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
-ENTRY = re.compile(r'^(#, fuzzy\n(?:#\|.*\n)*)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.M)
+# An entry: its flags line (fuzzy, python-format …), any previous msgid (#|), the msgid and the msgstr.
+ENTRY = re.compile(r'^(?:#, ([^\n]*)\n)?(?:#\|.*\n)*msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.M)
 
 
 def _join(quoted: str) -> str:
@@ -15,7 +16,8 @@ def _join(quoted: str) -> str:
 
 def _entries() -> list[tuple[bool, str, str]]:
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
-    return [(bool(m.group(1)), _join(m.group(2)), _join(m.group(3))) for m in ENTRY.finditer(text + "\n")]
+    return [("fuzzy" in (m.group(1) or ""), _join(m.group(2)), _join(m.group(3)))
+            for m in ENTRY.finditer(text + "\n")]
 
 
 def test_every_msgid_is_translated_and_none_is_fuzzy():
