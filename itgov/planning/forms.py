@@ -1,5 +1,6 @@
 """Input of the declaration: shape only (types, lengths, ranges); the rules decide the rest."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -9,6 +10,8 @@ from .choices import LineType, PlanClass
 
 MAX_AMOUNT = Decimal("10000000000.00")  # 100亿元, as for a project's estimate
 TEXT_LIMIT = 2000
+# An exception extends the Q3 window for one unit; one longer than a year would void the window (art. 8).
+MAX_EXCEPTION_SPAN = dt.timedelta(days=366)
 
 
 class DeclarationLineForm(forms.Form):
@@ -49,6 +52,8 @@ class DeclarationExceptionForm(forms.Form):
         deadline = self.cleaned_data["deadline"]
         if deadline <= timezone.now():
             raise forms.ValidationError(_("截止时间须晚于现在"))
+        if deadline - timezone.now() > MAX_EXCEPTION_SPAN:
+            raise forms.ValidationError(_("例外的截止时间不得超过一年"))
         return deadline
 
 

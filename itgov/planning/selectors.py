@@ -74,6 +74,18 @@ def round_status(rnd: DeclarationRound, *, today: dt.date | None = None, params:
             "days_to_open": (start - today).days if state == "upcoming" else None}
 
 
+def round_statuses(rounds: list[DeclarationRound], *, today: dt.date | None = None) -> dict[int, dict]:
+    """round_status for many rounds, reading each jurisdiction's profile once."""
+    today = today or local_today()
+    params_by_jurisdiction: dict[int, dict] = {}
+    out = {}
+    for rnd in rounds:
+        if rnd.jurisdiction_id not in params_by_jurisdiction:
+            params_by_jurisdiction[rnd.jurisdiction_id] = parameters_in_force(rnd.jurisdiction, today)
+        out[rnd.pk] = round_status(rnd, today=today, params=params_by_jurisdiction[rnd.jurisdiction_id])
+    return out
+
+
 def round_summary(user, rnd: DeclarationRound) -> dict:
     """Per unit: declared lines and amount, or not yet; totals by type and class. Two queries."""
     lines = lines_visible_to(user, rnd).filter(status=LineStatus.DECLARED).order_by()  # no ordering in GROUP BY
@@ -83,7 +95,7 @@ def round_summary(user, rnd: DeclarationRound) -> dict:
     if not _is_bureau(user):
         paths = user.scope_paths(Role.OWNER)
         units = units.filter(reduce(or_, [Q(path__startswith=p) for p in paths], Q(pk__in=[])))
-    exceptions = {e.unit_id: e for e in rnd.exceptions.order_by("deadline")}
+    exceptions = {e.unit_id: e for e in rnd.exceptions.select_related("unit").order_by("deadline")}
     rows = [{"unit": u, "lines": per_unit.get(u.pk, {}).get("n", 0),
              "total": per_unit.get(u.pk, {}).get("total") or Decimal("0"), "exception": exceptions.get(u.pk)}
             for u in units.order_by("kind", "code")]

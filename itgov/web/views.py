@@ -375,8 +375,9 @@ def _round_list_page(request, *, form=None, error=None, status=200):
     if not perms.has_perm("planning.view_rounds", user):
         raise Forbidden()
     today = local_today()
-    rounds = [{"round": rnd, "window": planning_selectors.round_status(rnd, today=today)}
-              for rnd in planning_selectors.rounds_visible_to(user)]
+    visible = list(planning_selectors.rounds_visible_to(user))
+    windows = planning_selectors.round_statuses(visible, today=today)
+    rounds = [{"round": rnd, "window": windows[rnd.pk]} for rnd in visible]
     if form is None and perms.has_perm("planning.open_round", user):
         form = RoundPageForm(initial={"year": today.year + 1})
     if form is not None and error is not None:

@@ -12,31 +12,52 @@ How the tables below follow from the policy (itgov/projects/policies.py, rules a
   the wrong state, 409;
 - listing needs an owner or bureau role (a plain 403); creating needs an owner role (art. 7); the audit
   trail needs the audit bureau (art. 4).
-A denied write leaves the project row (status, version, updated_at) and the business audit trail as they
-were; only an `access.denied` event records a 403.
+The annual declaration (itgov/planning/policies.py, rules art. 8) — on the 2027 round, its window open or
+closed:
+- visibility: a round is seen by the owner units and the five bureaus; sysadmin and supervisor list no round
+  and get 404 on one; a line is seen by the bureaus (all) and by its own unit (health: 404 on edu's line);
+- power: only DRC opens a round and grants an exception (others 403 citing 第八条); only the project's owner
+  unit declares and withdraws (a bureau 403 citing 第八条; another unit cannot see the project: 400 naming
+  project_id); outside the window without an exception the rule art8.declaration_window refuses (422).
+A denied write leaves the project row (status, version, updated_at), the declaration's rows and the business
+audit trail as they were; only an `access.denied` event records a 403, a `rule.refused` one a 422.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
 import pytest
 
+from itgov.core.dates import SHANGHAI
+from itgov.planning.models import DeclarationLine, DeclarationRound
 from itgov.projects.models import Project
 
 from .conftest import (
     API,
     AUDIT_POWER_FORBIDDEN,
     CJK,
+    DECLARE_FORBIDDEN,
     DRC_POWER_FORBIDDEN,
+    DRC_ROUND_FORBIDDEN,
     FORBIDDEN,
+    INSIDE_WINDOW,
     NOT_FOUND,
+    OUTSIDE_WINDOW,
     OWNER_POWER_FORBIDDEN,
+    ROUND_YEAR,
     UNAUTHENTICATED,
     business_events,
+    line_row,
+    missing_id,
     missing_project_id,
+    planning_counts,
     project_row,
     refusal_events,
+    valid_exception_payload,
+    valid_line_payload,
     valid_project_payload,
 )
 
@@ -63,6 +84,8 @@ plan_tasks      401 200 200 200 200 200 200 200 200 200
 project_list    401 403 200 200 200 200 200 200 200 403
 project_create  401 403 403 403 403 403 403 201 201 403
 audit_events    401 403 403 403 200 403 403 403 403 403
+round_list      401 403 200 200 200 200 200 200 200 403
+round_open      401 403 201 403 403 403 403 403 403 403
 """)
 
 # Operations on one project of edu, per state. Same columns.
@@ -133,6 +156,37 @@ classified_proposed   401 404 200 404 404 404 404 200 404 404
 """),
 }
 
+# Operations on the 2027 round of the annual declaration (art. 8) — it holds a line of edu and one of health,
+# and edu has a reserve project not declared yet — with the window open (2026-08-15) or closed (2026-10-01).
+# Same columns.
+ROUND_EXPECTED = {
+    "round_detail": _table("""
+open                  401 404 200 200 200 200 200 200 200 404
+closed                401 404 200 200 200 200 200 200 200 404
+"""),
+    "exception_grant": _table("""
+open                  401 404 201 403 403 403 403 403 403 404
+closed                401 404 201 403 403 403 403 403 403 404
+"""),
+    "line_list": _table("""
+open                  401 404 200 200 200 200 200 200 200 404
+closed                401 404 200 200 200 200 200 200 200 404
+"""),
+    "line_declare": _table("""
+open                  401 404 403 403 403 403 403 201 400 404
+closed                401 404 403 403 403 403 403 422 400 404
+"""),
+}
+# Withdrawing edu's line: declared, with the window open or closed; or withdrawn already. Same columns.
+LINE_EXPECTED = {
+    "line_withdraw": _table("""
+declared_open         401 404 403 403 403 403 403 200 404 404
+declared_closed       401 404 403 403 403 403 403 422 404 404
+withdrawn_open        401 404 403 403 403 403 403 409 404 404
+"""),
+}
+MOMENT = {"open": INSIDE_WINDOW, "closed": OUTSIDE_WINDOW}
+
 # (method, path) of every operation, as the OpenAPI document names it.
 GLOBAL_OPERATIONS = {
     "me": ("GET", "/me"),
@@ -142,6 +196,8 @@ GLOBAL_OPERATIONS = {
     "project_list": ("GET", "/projects"),
     "project_create": ("POST", "/projects"),
     "audit_events": ("GET", "/audit/events"),
+    "round_list": ("GET", "/declaration-rounds"),
+    "round_open": ("POST", "/declaration-rounds"),
 }
 PROJECT_OPERATIONS = {
     "detail": ("GET", "/projects/{project_id}"),
@@ -153,14 +209,26 @@ PROJECT_OPERATIONS = {
     "compliance": ("GET", "/projects/{project_id}/compliance"),
     "history": ("GET", "/projects/{project_id}/history"),
 }
-MATRIX_OPERATIONS = {(m, API + p) for m, p in [*GLOBAL_OPERATIONS.values(), *PROJECT_OPERATIONS.values()]}
+ROUND_OPERATIONS = {
+    "round_detail": ("GET", "/declaration-rounds/{round_id}"),
+    "exception_grant": ("POST", "/declaration-rounds/{round_id}/exceptions"),
+    "line_list": ("GET", "/declaration-rounds/{round_id}/lines"),
+    "line_declare": ("POST", "/declaration-rounds/{round_id}/lines"),
+}
+LINE_OPERATIONS = {
+    "line_withdraw": ("POST", "/declaration-lines/{line_id}/withdraw"),
+}
+MATRIX_OPERATIONS = {(m, API + p) for m, p in [*GLOBAL_OPERATIONS.values(), *PROJECT_OPERATIONS.values(),
+                                               *ROUND_OPERATIONS.values(), *LINE_OPERATIONS.values()]}
 TRANSITIONS = ("submit_proposal", "admit", "return_for_revision", "withdraw")  # the workflow table's order
 WRITES = ("update", *TRANSITIONS)
 # 403 bodies: a denial by a power rule (art. 4, art. 7) cites its article; the listing denial is plain.
 FORBIDDEN_BODY = {"admit": DRC_POWER_FORBIDDEN, "return_for_revision": DRC_POWER_FORBIDDEN,
                   "audit_events": AUDIT_POWER_FORBIDDEN, "update": OWNER_POWER_FORBIDDEN,
                   "submit_proposal": OWNER_POWER_FORBIDDEN, "withdraw": OWNER_POWER_FORBIDDEN,
-                  "project_create": OWNER_POWER_FORBIDDEN}
+                  "project_create": OWNER_POWER_FORBIDDEN, "round_open": DRC_ROUND_FORBIDDEN,
+                  "exception_grant": DRC_ROUND_FORBIDDEN, "line_declare": DECLARE_FORBIDDEN,
+                  "line_withdraw": DECLARE_FORBIDDEN}
 # What a successful write does: the status it leaves and the business event it records.
 WRITE_EFFECT = {
     "update": (None, "project.changed"),
@@ -169,6 +237,20 @@ WRITE_EFFECT = {
     "return_for_revision": ("draft", "project.proposal.returned"),
     "withdraw": ("withdrawn", "project.withdrawn"),
 }
+# What a global write creates: the model, its business event, and the action an `access.denied` names.
+GLOBAL_CREATES = {
+    "project_create": (Project, "project.created", "project.create"),
+    "round_open": (DeclarationRound, "planning.round.opened", "declaration.open_round"),
+}
+# The declaration's writes: the business event a success records, the action a refusal names.
+PLANNING_WRITES = {
+    "exception_grant": ("planning.exception.granted", "declaration.grant_exception"),
+    "line_declare": ("planning.line.declared", "declaration.declare"),
+    "line_withdraw": ("planning.line.withdrawn", "declaration.withdraw"),
+}
+# What each role sees of the round's lines (and so of its totals): the bureaus all, a unit its own.
+LINES_SEEN = {"edu": ("edu_line",), "health": ("health_line",)}
+BUREAU_LINES = ("edu_line", "health_line")
 
 def _state_and_flag(state: str) -> tuple[str, bool]:
     return (state.removeprefix("classified_"), True) if state.startswith("classified_") else (state, False)
@@ -176,6 +258,20 @@ def _state_and_flag(state: str) -> tuple[str, bool]:
 
 def _project_cells():
     for op, table in PROJECT_EXPECTED.items():
+        for state, row in table.items():
+            for role, status in row.items():
+                yield pytest.param(op, state, role, status, id=f"{op}-{state}-{role}")
+
+
+def _round_cells():
+    for op, table in ROUND_EXPECTED.items():
+        for state, row in table.items():
+            for role, status in row.items():
+                yield pytest.param(op, state, role, status, id=f"{op}-{state}-{role}")
+
+
+def _line_cells():
+    for op, table in LINE_EXPECTED.items():
         for state, row in table.items():
             for role, status in row.items():
                 yield pytest.param(op, state, role, status, id=f"{op}-{state}-{role}")
@@ -206,11 +302,31 @@ def _request(client, op: str, project: Project | int):
     return client.post(url, {"version": version, "reason": "请补充建设方案", "no_task_reason": "基础支撑"})
 
 
+def _round_request(client, op: str, round_id: int, world, district):
+    method, path = ROUND_OPERATIONS[op]
+    url = API + path.format(round_id=round_id)
+    if op == "exception_grant":
+        return client.post(url, valid_exception_payload(district.edu.pk))
+    if op == "line_declare":
+        return client.post(url, valid_line_payload(world.project.pk))
+    return client.call(method, url)
+
+
+def _line_request(client, line_id: int, version: int):
+    return client.post(API + LINE_OPERATIONS["line_withdraw"][1].format(line_id=line_id),
+                       {"version": version, "reason": "改为明年申报"})
+
+
 def test_the_tables_cover_every_role_and_state():
     states = {"draft", "proposed", "in_reserve", "withdrawn", "classified_draft", "classified_proposed"}
     assert set(PROJECT_EXPECTED) == set(PROJECT_OPERATIONS)
     assert set(GLOBAL_EXPECTED) == set(GLOBAL_OPERATIONS)
+    assert set(ROUND_EXPECTED) == set(ROUND_OPERATIONS)
+    assert set(LINE_EXPECTED) == set(LINE_OPERATIONS)
     assert all(set(table) == states for table in PROJECT_EXPECTED.values())
+    assert all(set(table) == set(MOMENT) for table in ROUND_EXPECTED.values())
+    assert all(set(table) == {"declared_open", "declared_closed", "withdrawn_open"}
+               for table in LINE_EXPECTED.values())
 
 
 @pytest.mark.parametrize(("op", "state", "role", "expected"), list(_project_cells()))
@@ -274,12 +390,13 @@ def test_project_operation(api, district, make_project, op, state, role, expecte
 
 
 @pytest.mark.parametrize(("op", "role", "expected"), list(_global_cells()))
-def test_global_operation(api, district, make_project, op, role, expected):
-    # given one project of each unit, and a client acting as `role`
+def test_global_operation(api, district, make_project, make_round, op, role, expected):
+    # given one project of each unit, the 2027 round, and a client acting as `role`
     make_project("proposed")
     make_project("proposed", owner="health")
+    make_round(ROUND_YEAR)
     client = api(role)
-    projects_before = Project.objects.count()
+    counts_before = {model: model.objects.count() for model, *_ in GLOBAL_CREATES.values()}
     events_before = business_events()
     refusals_before = refusal_events()
     method, path = GLOBAL_OPERATIONS[op]
@@ -287,6 +404,8 @@ def test_global_operation(api, district, make_project, op, role, expected):
     # when
     if op == "project_create":
         response = client.post(API + path, valid_project_payload())
+    elif op == "round_open":
+        response = client.post(API + path, {"year": ROUND_YEAR + 1})
     else:
         response = client.call(method, API + path)
 
@@ -315,14 +434,123 @@ def test_global_operation(api, district, make_project, op, role, expected):
     elif op == "project_create":
         assert body["status"] == "draft"
         assert body["owner_unit"]["code"] == role
+    elif op == "round_list":  # the round, to the owner units and the bureaus (sysadmin and supervisor: 403)
+        assert [item["year"] for item in body] == [ROUND_YEAR]
+    elif op == "round_open":  # the window of plan year 2028 is the third quarter of 2027
+        assert (body["year"], body["window"]["opens_on"], body["window"]["closes_on"]) == (
+            ROUND_YEAR + 1, "2027-07-01", "2027-09-30")
+    counts = {model: model.objects.count() for model in counts_before}
     if expected == 201:
-        assert Project.objects.count() == projects_before + 1
-        assert [e for _seq, e in business_events()[len(events_before):]] == ["project.created"]
+        model, event_type, _action = GLOBAL_CREATES[op]
+        assert counts == {**counts_before, model: counts_before[model] + 1}
+        assert [e for _seq, e in business_events()[len(events_before):]] == [event_type]
         return
-    assert Project.objects.count() == projects_before
+    assert counts == counts_before
     assert business_events() == events_before
-    if op == "project_create" and expected == 403:
-        assert refusal_events()[len(refusals_before):] == [("access.denied", "project.create")]
+    if op in GLOBAL_CREATES and expected == 403:
+        assert refusal_events()[len(refusals_before):] == [("access.denied", GLOBAL_CREATES[op][2])]
+
+
+def _check_planning_write(op: str, expected: int, counts_before, events_before, refusals_before):
+    """A write of the declaration: on success one more row and its one business event; refused, nothing
+    changed, no business event, and the refusal recorded as the status says (403 → access.denied, 422 →
+    rule.refused, else nothing)."""
+    event_type, action = PLANNING_WRITES[op]
+    if expected in (200, 201):
+        more = {"exception_grant": (0, 1, 0), "line_declare": (0, 0, 1), "line_withdraw": (0, 0, 0)}[op]
+        assert planning_counts() == tuple(b + m for b, m in zip(counts_before, more, strict=True))
+        assert [e for _seq, e in business_events()[len(events_before):]] == [event_type]
+        assert refusal_events()[len(refusals_before):] == []
+        return
+    assert planning_counts() == counts_before
+    assert business_events() == events_before
+    recorded = {403: [("access.denied", action)], 422: [("rule.refused", action)]}.get(expected, [])
+    assert refusal_events()[len(refusals_before):] == recorded
+
+
+@pytest.mark.parametrize(("op", "state", "role", "expected"), list(_round_cells()))
+def test_round_operation(api, district, declaration_round, at, op, state, role, expected):
+    # given the 2027 round (a line of edu, a line of health, a reserve project of edu not declared), the clock
+    # inside or past the window, and a client acting as `role`
+    world = declaration_round
+    at(MOMENT[state])
+    client = api(role)
+    row_before = project_row(world.project.pk)
+    counts_before, events_before, refusals_before = planning_counts(), business_events(), refusal_events()
+
+    # when
+    response = _round_request(client, op, world.round.pk, world, district)
+
+    # then
+    assert response.status_code == expected, response.content.decode()[:300]
+    body = response.json()
+    seen = LINES_SEEN.get(role, BUREAU_LINES)
+    if expected == 401:
+        assert body == UNAUTHENTICATED
+    elif expected == 404:
+        assert body == NOT_FOUND
+        assert _round_request(client, op, missing_id(DeclarationRound), world, district).json() == body
+    elif expected == 403:
+        assert body == FORBIDDEN_BODY[op]
+    elif expected == 400:  # health cannot see edu's project: named as if it did not exist
+        assert body["error"]["fields"] == {"project_id": ["项目不存在或无权查看"]}
+    elif expected == 422:
+        assert (body["error"]["rule"], body["error"]["article"]) == ("art8.declaration_window", "第八条")
+    elif op == "round_detail":
+        assert (body["id"], body["year"], body["window"]["state"]) == (world.round.pk, ROUND_YEAR, state)
+        lines = [getattr(world, name) for name in seen]
+        assert body["total"] == f"{sum(line.requested_amount for line in lines):.2f}"
+        assert {row["unit"]["code"] for row in body["units"] if row["lines"]} == {line.unit.code for line in lines}
+    elif op == "line_list":
+        assert [item["id"] for item in body] == [getattr(world, name).pk for name in seen]
+    elif op == "exception_grant":
+        assert (body["unit"]["code"], body["reason"]) == ("edu", "机构调整,延期申报")
+        assert dt.datetime.fromisoformat(body["deadline"]) == dt.datetime(2026, 10, 15, 18, tzinfo=SHANGHAI)
+    elif op == "line_declare":
+        assert (body["project"]["id"], body["unit"]["code"], body["status"], body["version"]) == (
+            world.project.pk, "edu", "declared", 1)
+        assert (body["requested_amount"], body["via_exception"]) == ("800000.00", False)
+    assert project_row(world.project.pk) == row_before  # declaring never touches the project
+    if op in PLANNING_WRITES:
+        _check_planning_write(op, expected, counts_before, events_before, refusals_before)
+    else:
+        assert (planning_counts(), business_events()) == (counts_before, events_before)
+
+
+@pytest.mark.parametrize(("op", "state", "role", "expected"), list(_line_cells()))
+def test_line_operation(api, district, declaration_round, make_project, make_line, at, op, state, role, expected):
+    # given a line of edu in the 2027 round, declared (or withdrawn already), the clock inside or past the window
+    world = declaration_round
+    line_state, moment = state.split("_")
+    line = make_line(world.round, make_project("in_reserve"), status=line_state, requested_amount="120000.00")
+    at(MOMENT[moment])
+    client = api(role)
+    row_before = line_row(line.pk)
+    counts_before, events_before, refusals_before = planning_counts(), business_events(), refusal_events()
+
+    # when
+    response = _line_request(client, line.pk, line.version)
+
+    # then
+    assert response.status_code == expected, response.content.decode()[:300]
+    body = response.json()
+    if expected == 401:
+        assert body == UNAUTHENTICATED
+    elif expected == 404:
+        assert body == NOT_FOUND
+        assert _line_request(client, missing_id(DeclarationLine), 1).json() == body
+    elif expected == 403:
+        assert body == FORBIDDEN_BODY[op]
+    elif expected == 409:
+        assert body["error"]["code"] == "conflict"
+    elif expected == 422:
+        assert (body["error"]["rule"], body["error"]["article"]) == ("art8.declaration_window", "第八条")
+    else:
+        assert (body["id"], body["status"], body["version"]) == (line.pk, "withdrawn", line.version + 1)
+        assert (line_row(line.pk)["status"], line_row(line.pk)["version"]) == ("withdrawn", line.version + 1)
+    if expected != 200:
+        assert line_row(line.pk) == row_before
+    _check_planning_write(op, expected, counts_before, events_before, refusals_before)
 
 
 # Listing: exactly the projects the role may see (the queryset and the object check agree).
@@ -384,9 +612,13 @@ def test_sub_unit_draft_is_its_parent_units_own(api, make_project, role, op, exp
         assert project_row(project.pk) == row_before
 
 
+PATH_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
 def _api_operations_answered(client) -> set[tuple[str, str]]:
     """(method, path) of every operation the API serves, found over HTTP: walk the URLconf below /api/v1/
-    and ask each route every method; anything but 405 is an operation."""
+    and ask each route every method, every path parameter an id that does not exist; anything but 405 is an
+    operation."""
     from django.urls import URLResolver, get_resolver
 
     def walk(resolver, prefix=""):
@@ -401,15 +633,15 @@ def _api_operations_answered(client) -> set[tuple[str, str]]:
     for route, name in walk(get_resolver()):
         if not route.startswith(API + "/") or name in ("openapi-json", "openapi-view", "api-root"):
             continue
-        url = route.replace("<project_id>", str(missing))
+        url = PATH_PARAMETER.sub(str(missing), route)
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
             if client.call(method, url, *([] if method == "GET" else [{}])).status_code != 405:
-                found.add((method, route.replace("<project_id>", "{project_id}")))
+                found.add((method, PATH_PARAMETER.sub(r"{\1}", route)))
     return found
 
 
 def test_every_served_operation_has_a_matrix_row(api, district):
-    # when every route of the API is asked every method (as DRC, on a project id that does not exist)
+    # when every route of the API is asked every method (as DRC, on ids that do not exist)
     found = _api_operations_answered(api("drc"))
 
     # then each operation served is one the matrix covers, and the matrix names no phantom

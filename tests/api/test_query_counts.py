@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from itgov.audit import events
 from itgov.audit.services import audit_record
-from tests.factories import ProjectFactory
+from itgov.planning import services as planning_services
+from itgov.planning.models import DeclarationLine
+from tests.factories import ProjectFactory, UnitFactory
+
+from .conftest import INSIDE_WINDOW, valid_exception_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +106,77 @@ def test_audit_events_can_be_read_oldest_first(api, district):
     oldest = [e["seq"] for e in client.get("audit/events?ordering=seq").json()["items"]]
     assert newest == sorted(newest, reverse=True) and oldest == sorted(oldest) and set(newest) == set(oldest)
     assert client.get("audit/events?ordering=actor_name").status_code == 400
+
+
+def _add_lines(district, rnd, n: int, *, start: int = 0):
+    """`n` lines of the round, one reserve project each, over edu, its sub-unit school1 and health, in every
+    class; every fifth withdrawn. (Rows written directly: the services are tested elsewhere.)"""
+    units = [district.edu, district.edu_school, district.health]
+    for i in range(start, start + n):
+        unit = units[i % len(units)]
+        project = ProjectFactory(owner_unit=unit, status="in_reserve", necessity="", construction_content="",
+                                 data_sharing_intent="")
+        DeclarationLine.objects.create(
+            round=rnd, unit=unit, project=project, line_type="construction", requested_amount=Decimal(1000 + i),
+            proposed_class="ABC"[i % 3], justification="理由", status="withdrawn" if i % 5 == 4 else "declared",
+            declared_by=district.users["edu"])
+
+
+@pytest.mark.parametrize("role", ["drc", "finance", "edu", "health"])
+@pytest.mark.parametrize("what", ["detail", "lines"])
+def test_a_round_costs_the_same_at_5_and_60_lines(api, district, make_round, what, role):
+    rnd = make_round()
+    client = api(role)
+    client.get("declaration-rounds")  # warm up: the token's last-used time is written once
+    url = f"declaration-rounds/{rnd.pk}" + ("/lines" if what == "lines" else "")
+    _add_lines(district, rnd, 5)
+    small, small_body, _ = _queries(client, url)
+
+    _add_lines(district, rnd, 55, start=5)
+    large, large_body, sql = _queries(client, url)
+
+    assert DeclarationLine.objects.filter(round=rnd).count() == 60
+    if what == "lines":
+        assert len(large_body) >= len(small_body) + 15
+    else:
+        assert [row["unit"]["code"] for row in large_body["units"]] == [
+            row["unit"]["code"] for row in small_body["units"]]
+    assert large == small, "\n".join(sql)
+    assert small <= 8
+
+
+
+
+def test_round_detail_costs_the_same_at_1_and_8_exceptions(api, district, make_round, at):
+    rnd = make_round()
+    at(INSIDE_WINDOW)
+    client = api("drc")
+    client.get("declaration-rounds")
+
+    def grant(unit):
+        planning_services.declaration_exception_grant(actor=district.users["drc"], rnd=rnd,
+                                                      data=valid_exception_payload(unit.pk))
+
+    grant(district.edu)
+    small, _, _ = _queries(client, f"declaration-rounds/{rnd.pk}")
+    for i in range(7):
+        grant(UnitFactory(code=f"dept{i}", name=f"区部门{i}"))
+    large, body, sql = _queries(client, f"declaration-rounds/{rnd.pk}")
+
+    assert sum(1 for row in body["units"] if row["exception"]) == 8
+    assert large == small, "\n".join(sql)
+
+
+def test_round_list_costs_the_same_at_2_and_10_rounds(api, make_round):
+    client = api("edu")
+    client.get("declaration-rounds")
+    for year in (2026, 2027):
+        make_round(year)
+    small, _, _ = _queries(client, "declaration-rounds")
+
+    for year in range(2028, 2036):
+        make_round(year)
+    large, body, sql = _queries(client, "declaration-rounds")
+
+    assert len(body) == 10
+    assert large == small, "\n".join(sql)

@@ -5,15 +5,20 @@ and response schema.
 
 The schema is loaded from the app inside the test (it needs a signed-in user, so a database), and each
 operation's cases are drawn with hypothesis from `operation.as_strategy()`. (schemathesis's own pytest
-plugin, `schemathesis.pytest.from_fixture`, reads `request.node._nodeid`, which pytest 9 no longer has.)"""
+plugin, `schemathesis.pytest.from_fixture`, reads `request.node._nodeid`, which pytest 9 no longer has.)
+An operation on one object (a project, a declaration round, a line) also gets cases aimed at an object DRC
+sees, so its positive path is exercised, not only its 404."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -25,9 +30,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from itgov.accounts.services import api_token_issue
+from itgov.organizations.models import Unit
+from itgov.planning.models import DeclarationLine, DeclarationRound
+from itgov.planning.services import declaration_exception_grant
 from itgov.projects.models import Project
 
-from .conftest import API
+from .conftest import API, valid_exception_payload
 from .test_authorization import MATRIX_OPERATIONS
 
 pytestmark = pytest.mark.django_db
@@ -55,39 +63,76 @@ def drc_token(district) -> str:
     return api_token_issue(actor=None, user=district.users["drc"])
 
 
+# For each path parameter: the object DRC sees that half of the cases aim at.
+VISIBLE = {
+    "project_id": lambda: Project.objects.filter(status="proposed").order_by("pk").values_list("pk", flat=True).first(),
+    "round_id": lambda: DeclarationRound.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "line_id": lambda: DeclarationLine.objects.filter(status="declared").order_by("pk").values_list("pk", flat=True)
+    .first(),
+}
+# For a body field naming an object: the object the aimed positive cases name (a unit that declares).
+VISIBLE_IN_BODY = {
+    ("POST", f"{API}/declaration-rounds/{{round_id}}/exceptions"): {
+        "unit_id": lambda: Unit.objects.filter(code="health").values_list("pk", flat=True).get()},
+}
+
+
+def _naming(case, fields: dict):
+    if isinstance(case.body, dict):
+        case.body = {**case.body, **{name: value() for name, value in fields.items()}}
+    return case
+
+
 @pytest.fixture
-def api_schema(wsgi_app, drc_token, make_project):
-    """The schema as the app serves it to a signed-in DRC user, with projects in the database to find."""
+def api_schema(wsgi_app, drc_token, district, make_project, make_round, make_line):
+    """The schema as the app serves it to a signed-in DRC user, with projects in the database to find, and
+    the 2027 round with an exception and lines of edu and health."""
     for state in ("draft", "proposed", "in_reserve"):
         make_project(state)
     make_project("proposed", owner="health")
+    rnd = make_round()
+    declaration_exception_grant(actor=district.users["drc"], rnd=rnd,
+                                data=valid_exception_payload(district.health.pk, deadline=(
+                                    timezone.now() + dt.timedelta(days=60)).isoformat()))
+    make_line(rnd, make_project("in_reserve"))
+    make_line(rnd, make_project("in_reserve", owner="health"), proposed_class="A")
     return schemathesis.openapi.from_wsgi(f"{API}/openapi.json", wsgi_app,
                                           headers={"Authorization": f"Bearer {drc_token}"})
 
 
+def _operation_params():
+    for method, path in OPERATIONS:
+        yield pytest.param(method, path, id=f"{method} {path}")
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
-@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+@pytest.mark.parametrize(("method", "path"), list(_operation_params()))
 def test_operation_conforms_to_its_schema(api_schema, drc_token, method, path, mode):
     operation = api_schema[path][method]
     headers = {"Authorization": f"Bearer {drc_token}"}
     statuses: list[int] = []
     cases = operation.as_strategy(generation_mode=mode)
-    if "{project_id}" in path:  # half the cases aim at a project DRC sees, not only at random ids
-        visible = Project.objects.filter(status="proposed").order_by("pk").values_list("pk", flat=True).first()
-        cases = st.one_of(cases, operation.as_strategy(generation_mode=mode,
-                                                       path_parameters={"project_id": visible}))
+    parameter = next((name for name in VISIBLE if f"{{{name}}}" in path), None)
+    if parameter:  # half the cases aim at an object DRC sees, not only at random ids
+        aimed = operation.as_strategy(generation_mode=mode, path_parameters={parameter: VISIBLE[parameter]()})
+        if (method, path) in VISIBLE_IN_BODY and mode is GenerationMode.POSITIVE:  # and name one in the body
+            aimed = aimed.map(lambda case: _naming(case, VISIBLE_IN_BODY[(method, path)]))
+        cases = st.one_of(cases, aimed)
 
     @settings(max_examples=10, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                      HealthCheck.filter_too_much])
     @given(case=cases)
     def check(case):
-        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        try:
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+        except BaseExceptionGroup as failures:  # several checks failed: still an assertion that failed
+            raise AssertionError(str(failures)) from failures
         statuses.append(response.status_code)
 
     check()
 
     assert statuses, "no request was made"
     assert all(status < 500 for status in statuses)
-    if "{project_id}" in path:
-        assert set(statuses) - {404}, "every case missed the project"
+    if parameter:
+        assert set(statuses) - {404}, f"every case missed the object of {parameter}"

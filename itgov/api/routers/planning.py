@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+import rules as perms
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict, StringConstraints
 
+from itgov.core.errors import Forbidden
 from itgov.planning import selectors, services
 from itgov.planning.choices import LineType, PlanClass
 
@@ -67,7 +69,12 @@ class UnitRow(Schema):
     exception: ExceptionOut | None
 
 
-class RoundDetail(RoundOut):
+class RoundDetail(Schema):
+    id: int
+    year: int
+    note: str
+    created_at: dt.datetime
+    window: WindowOut
     declared_units: int
     all_units: int
     total: str
@@ -121,9 +128,22 @@ def _money(value) -> str:
     return f"{value:.2f}"
 
 
-@router.get("/declaration-rounds", response={200: list[RoundOut], **ERRORS}, summary="年度集中申报(第八条)")
+class RoundListItem(Schema):
+    id: int
+    year: int
+    note: str
+    created_at: dt.datetime
+    window: WindowOut
+
+
+@router.get("/declaration-rounds", response={200: list[RoundListItem], **ERRORS}, summary="年度集中申报(第八条)")
 def round_list(request):
-    return list(selectors.rounds_visible_to(request.auth))
+    if not perms.has_perm("planning.view_rounds", request.auth):
+        raise Forbidden()
+    rounds = list(selectors.rounds_visible_to(request.auth))
+    windows = selectors.round_statuses(rounds)
+    return [{"id": r.pk, "year": r.year, "note": r.note, "created_at": r.created_at, "window": windows[r.pk]}
+            for r in rounds]
 
 
 @router.post("/declaration-rounds", response={201: RoundOut, **WRITE_ERRORS}, summary="发起年度集中申报(区发改委)")

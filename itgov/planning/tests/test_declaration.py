@@ -191,3 +191,11 @@ def test_eight_concurrent_declarations_of_one_project_leave_one_line(monkeypatch
     assert sum(isinstance(o, Conflict) for o in outcomes) == THREADS - 1, outcomes
     assert DeclarationLine.objects.count() == 1
     assert AuditEvent.objects.filter(event_type="planning.line.declared").count() == 1
+
+
+def test_an_exception_longer_than_a_year_would_void_the_window(monkeypatch, district, round2027):
+    at(monkeypatch, 2026, 10, 8, 9, 0, 0)
+    with pytest.raises(InvalidInput) as exc:
+        services.declaration_exception_grant(actor=district.users["drc"], rnd=round2027, data={
+            "unit_id": district.edu.pk, "reason": "长期例外", "deadline": "2027-10-10T09:00:00+08:00"})
+    assert "deadline" in exc.value.fields
