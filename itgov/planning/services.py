@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from itgov.accounts.choices import Role
 from itgov.audit import events
 from itgov.audit.services import audit_record, audit_record_now
 from itgov.core.dates import local_today
@@ -109,7 +110,7 @@ def declaration_line_declare(*, actor, rnd: DeclarationRound, data: dict[str, An
     """A unit declares one line for its own project (art. 8). Refused outside the window without an exception."""
     from itgov.projects.selectors import access_project_by_id
 
-    if not perms.has_perm("planning.view_rounds", actor) or not actor.has_role("owner"):
+    if not perms.has_perm("planning.view_rounds", actor) or not actor.has_role(Role.OWNER):
         raise permission_denied(actor=actor, obj=rnd, action="declaration.declare", power_rule="art8.units_declare")
     form = DeclarationLineForm(data=data)
     if not form.is_valid():
