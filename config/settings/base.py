@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "itgov.core.middleware.RequestContextMiddleware",
-    "itgov.api.middleware.ApiMethodNotAllowedMiddleware",
+    "itgov.api.middleware.ApiMiddleware",
     "itgov.web.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -375,3 +375,24 @@ def test_an_unknown_field_is_refused_by_name_not_ignored(api, make_project, meth
     _assert_field_error(response, "nmae", ["不允许的字段"])
     assert project_row(project.pk) == row_before
     assert business_events() == events_before
+
+
+@pytest.mark.parametrize(("role", "method", "url", "body", "field"), [
+    ("drc", "POST", "projects/{pk}/return-for-revision", {"reason": "退回\u0000理由"}, "reason"),
+    ("edu", "POST", "projects", {"name": "有空字符\u0000的项目"}, "name"),
+    ("edu", "POST", "projects/{pk}/withdraw", {"reason": ["x", {"deep": "a\u0000"}]}, "reason.deep"),
+    ("drc", "GET", "projects?q=a%00b", None, "q"),
+    ("audit", "GET", "audit/events?actor=%00", None, "actor"),
+])
+def test_a_nul_character_is_400_naming_the_field(api, make_project, role, method, url, body, field):
+    # PostgreSQL cannot store NUL in text: refused before anything reads it, on both engines alike.
+    project = make_project("proposed")
+    client = api(role)
+    row_before, events_before = project_row(project.pk), business_events()
+
+    response = client.call(method, url.format(pk=project.pk), *([] if body is None else [body]))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"] == {field: ["不能包含空字符"]}
+    assert project_row(project.pk) == row_before
+    assert business_events() == events_before
