@@ -1,7 +1,6 @@
-"""The district IT development plan (art. 6): multi-year, with numbered key tasks projects serve.
-
-This is the part the foundation needs (projects link to a task); the planning issue adds drafting,
-publishing, versions and the plan view."""
+"""Chapter 2 of the measures: the district IT development plan (art. 6) — multi-year, with numbered key tasks
+projects serve — and the Q3 declaration of next year's plans (art. 8). Drafting and publishing plan versions,
+the annual investment plan (art. 8–9) and its adjustments (art. 10) come next."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
