@@ -23,7 +23,6 @@ DECLARATION_LINE_DECLARED = "planning.line.declared"
 DECLARATION_LINE_WITHDRAWN = "planning.line.withdrawn"
 
 ORG_UNIT_CREATED = "org.unit.created"
-ORG_UNIT_CHANGED = "org.unit.changed"
 ADMIN_OBJECT_CREATED = "admin.object.created"
 ADMIN_OBJECT_CHANGED = "admin.object.changed"
 ADMIN_OBJECT_DELETED = "admin.object.deleted"
@@ -50,7 +49,6 @@ EVENT_TYPES: dict[str, str] = {
     DECLARATION_LINE_DECLARED: _("申报年度计划"),
     DECLARATION_LINE_WITHDRAWN: _("撤回年度申报"),
     ORG_UNIT_CREATED: _("新增单位"),
-    ORG_UNIT_CHANGED: _("修改单位"),
     ADMIN_OBJECT_CREATED: _("系统管理:新增"),
     ADMIN_OBJECT_CHANGED: _("系统管理:修改"),
     ADMIN_OBJECT_DELETED: _("系统管理:删除"),

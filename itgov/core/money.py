@@ -1,24 +1,8 @@
 """Money is Decimal yuan in storage and in the API; people read 万元."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-YUAN_PLACES = Decimal("0.01")
 WAN = Decimal(10000)
-# The largest amount the system accepts: 10^12 yuan (一万亿元), far beyond any district project.
-MAX_YUAN = Decimal("999999999999.99")
-
-
-def to_yuan(value) -> Decimal:
-    """Parse a yuan amount exactly (never through float); raises ValueError when it is not one."""
-    try:
-        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError) as exc:
-        raise ValueError("not a number") from exc
-    if not amount.is_finite():
-        raise ValueError("not a finite number")
-    if amount != amount.quantize(YUAN_PLACES, rounding=ROUND_HALF_UP):
-        raise ValueError("more than two decimal places")
-    return amount.quantize(YUAN_PLACES)
 
 
 def yuan_to_wan(amount: Decimal | None) -> Decimal | None:

@@ -63,7 +63,7 @@ def test_audit_search_costs_the_same_at_10_and_200_events(api, district):
 
     def add(n):
         for i in range(n):
-            audit_record(event_type=events.ORG_UNIT_CHANGED, actor=district.users["admin"], obj=district.edu,
+            audit_record(event_type=events.ADMIN_OBJECT_CHANGED, actor=district.users["admin"], obj=district.edu,
                          after={"i": i})
 
     add(10)
