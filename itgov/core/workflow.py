@@ -8,7 +8,8 @@ In order, so no caller can skip a guard:
    is answered 422 with rule and article, and the attempt is audited;
 4. compare-and-swap on (pk, version, status): zero rows means another actor won — 409;
 5. the audit event, in the same transaction.
-A model using it has `status` and `version` fields and an `owner_unit` (for the jurisdiction).
+A model using it has `status` and `version` fields and an `owner_unit` or a `jurisdiction` (whose policy
+profile applies).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class Transition:
     needs_reason: bool = False
     extra_fields: tuple[str, ...] = field(default=())
     subject: str = "project"  # the kind of object, for the action name the rules are bound to
+    # Further writes the transition entails, in its transaction, after the status change and its event:
+    # follow_up(fresh_object, actor, data).
+    follow_up: Callable[[Any, Any, dict[str, Any]], None] | None = None
 
     @property
     def action(self) -> str:
@@ -63,6 +67,21 @@ def permission_denied(*, actor, obj, action: str, power_rule: str = "") -> Forbi
     return Forbidden()
 
 
+def jurisdiction_of(obj):
+    """The jurisdiction whose policy profile judges `obj`: its owner unit's, or its own (a plan), or its plan's."""
+    owner_unit = getattr(obj, "owner_unit", None)
+    return owner_unit.jurisdiction if owner_unit is not None else obj.jurisdiction
+
+
+def _related(model) -> tuple[str, ...]:
+    names = {f.name for f in model._meta.get_fields()}
+    for name, path in (("owner_unit", "owner_unit__jurisdiction"), ("jurisdiction", "jurisdiction"),
+                       ("plan", "plan__jurisdiction")):
+        if name in names:
+            return (path,)
+    return ()
+
+
 def snapshot(obj: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in names}
 
@@ -79,14 +98,13 @@ def transition(obj: models.Model, t: Transition, *, actor, data: dict[str, Any] 
         raise permission_denied(actor=actor, obj=obj, action=t.action, power_rule=t.power_rule)
     try:
         with transaction.atomic():
-            locked = (model.objects.select_for_update(of=("self",)).select_related("owner_unit__jurisdiction")
-                      .get(pk=obj.pk))
+            locked = model.objects.select_for_update(of=("self",)).select_related(*_related(model)).get(pk=obj.pk)
             if expected_version is not None and locked.version != expected_version:
                 raise Conflict(_("对象已被他人修改(当前版本%(v)d),请刷新后重试") % {"v": locked.version})
             if locked.status not in t.sources:
                 raise Conflict(_("当前状态“%(s)s”不能执行“%(t)s”") % {"s": locked.get_status_display(), "t": t.label})
             today = local_today()
-            params = (params_for or (lambda o: parameters_in_force(o.owner_unit.jurisdiction, today)))(locked)
+            params = (params_for or (lambda o: parameters_in_force(jurisdiction_of(o), today)))(locked)
             results = enforce(t.action, Case(subject=locked, actor=actor, action=t.action, data=data, on=today),
                               params)
             changes = t.effects(locked, data) if t.effects else {}
@@ -99,6 +117,9 @@ def transition(obj: models.Model, t: Transition, *, actor, data: dict[str, Any] 
             audit_record(event_type=t.event_type, actor=actor, obj=fresh, before=before,
                          after=snapshot(fresh, ("status", "version", *changes.keys())),
                          reason=str(data.get("reason") or ""), rule_results=results)
+            if t.follow_up is not None:
+                t.follow_up(fresh, actor, data)
+                fresh.refresh_from_db()
     except RuleViolation as exc:
         audit_record_now(event_type=events.RULE_REFUSED, actor=actor, obj=obj, reason=t.action,
                          rule_results=exc.violations or [{"rule": exc.rule, "article": exc.article}])

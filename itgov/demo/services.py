@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from itgov.accounts.choices import Role
 from itgov.accounts.models import RoleGrant, User
@@ -86,7 +87,8 @@ def load_demo() -> dict[str, int]:
                 users[spec["code"]] = _user(spec["code"], units[spec["code"]], Role.SUPERVISOR, spec["short_name"])
         plan_spec = data.DEVELOPMENT_PLAN
         plan, created = DevelopmentPlan.objects.get_or_create(jurisdiction=gulou, name=plan_spec["name"], defaults={
-            "start_year": plan_spec["start_year"], "end_year": plan_spec["end_year"]})
+            "start_year": plan_spec["start_year"], "end_year": plan_spec["end_year"], "status": "published",
+            "published_at": timezone.now()})
         if created:
             audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=plan,
                          after={"name": plan.name, "tasks": [t["number"] for t in plan_spec["tasks"]]})

@@ -10,8 +10,9 @@ class ProjectStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PROPOSED = "proposed", _("已申报入库")
     IN_RESERVE = "in_reserve", _("已入储备库")
+    PLANNED = "planned", _("已列入年度计划")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
 # The stepper on the project page: the main line of the life, in order.
-MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE]
+MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED]

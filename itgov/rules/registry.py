@@ -70,8 +70,9 @@ class Rule:
     actions: frozenset[str] = frozenset()
     # "project": describes a project's standing (enforced on its actions, shown on the compliance panel);
     # "action": a condition of one action's input (a reason given), enforced, not a standing;
-    # "power": who may act (art. 4, 7), enforced by the permission layer (403), listed for transparency.
-    scope: Literal["project", "action", "power"] = "project"
+    # "power": who may act (art. 4, 7), enforced by the permission layer (403), listed for transparency;
+    # "plan": describes an annual investment plan's standing (enforced on its actions, shown in its workspace).
+    scope: Literal["project", "action", "power", "plan"] = "project"
 
     @property
     def citation(self) -> str:
@@ -82,7 +83,7 @@ _REGISTRY: dict[str, Rule] = {}
 
 
 def register(rule_id: str, *, article: int, title: Any, message: Any, parameters: tuple[str, ...] = (),
-             actions: tuple[str, ...] = (), scope: Literal["project", "action", "power"] = "project"):
+             actions: tuple[str, ...] = (), scope: Literal["project", "action", "power", "plan"] = "project"):
     """Decorator: `@register("art13.no_procurement_before_approval", article=13, ...)`."""
 
     def decorate(fn: Callable[[Case, dict[str, Any]], Outcome]) -> Callable:
@@ -157,11 +158,12 @@ def enforce(action: str, case: Case, params: dict[str, Any]) -> list[dict[str, A
     return results
 
 
-def compliance(case: Case, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every project rule with its status now, for the compliance panel and endpoint."""
+def compliance(case: Case, params: dict[str, Any], scope: str = "project") -> list[dict[str, Any]]:
+    """Every rule of `scope` (a project's, or a plan's) with its status now, for the compliance panel and
+    endpoint, or the plan workspace's validation messages."""
     rows = []
     for rule in all_rules():
-        if rule.scope != "project":
+        if rule.scope != scope:
             continue
         outcome = evaluate(rule, case, params)
         rows.append({**result_dict(rule, outcome), "title": str(rule.title), "message": str(rule.message),

@@ -315,7 +315,7 @@ def _declarable_projects(user) -> list:
     allows (classified projects are not declared in this system, art. 5). One query."""
     if not user.has_role(Role.OWNER):
         return []
-    qs = (selectors.projects_visible_to(user).filter(status=ProjectStatus.IN_RESERVE, classified=False)
+    qs = (selectors.projects_visible_to(user).filter(status__in=[ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED], classified=False)
           .order_by("owner_unit__code", "name"))
     return [p for p in qs if perms.has_perm("planning.declare", user, DeclarationLine(project=p))]
 

@@ -157,14 +157,16 @@ def declaration_window_open(case: Case, params) -> Outcome:
 @register("art8.declared_project_eligible", article=8, scope="action",
           title=_("建设计划申报储备库项目,运维计划申报已运行项目"),
           message=_("该项目不能申报此类计划"),
-          actions=("declaration.declare",))
+          actions=("declaration.declare", "plan.line.add"))
 def declared_project_eligible(case: Case, params) -> Outcome:
-    line = case.subject
+    """`case.subject` (or, where the subject is the plan, `case.data['line']`): a line naming a project and a
+    line type."""
+    line = case.data.get("line", case.subject)
     project = line.project
     if project.classified:
         return Outcome.violated(_("涉密项目按照有关规定执行(第五条)"), project_id=_("涉密项目不在本系统申报"))
     if line.line_type == "construction":
-        if project.status == "in_reserve":
+        if project.status in ("in_reserve", "planned"):
             return Outcome.met(_("储备库项目"))
         return Outcome.violated(_("建设计划只能申报已纳入储备库的项目(第七条)"), project_id=_("项目未入储备库"))
     if project.status == "in_operation":
