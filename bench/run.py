@@ -9,6 +9,12 @@ default 5000) spread over the demo district's units.
     project detail (API, edu)         one SELECT by primary key
     transition (submit_proposal)      one UPDATE … WHERE id AND version, one INSERT into the audit table
     audit_record                      one INSERT into the audit table
+    annual_plan_compile (M lines)     one INSERT … SELECT of the same M rows from the declared lines
+    plan_allocation (M lines)         one SELECT of the columns the helper reads, for the M lines
+
+M declared lines (BENCH_PLAN_LINES, default 5000), each of its own reserve project, in a round of a year
+the demo does not use; set up with bulk_create (not measured). Each compile sample starts from an empty
+draft (the lines are deleted before it, not measured), as does each floor sample.
 """
 
 from __future__ import annotations
@@ -44,13 +50,19 @@ settings.ALLOWED_HOSTS = ["*"]
 settings.DEBUG = False
 
 N = int(os.environ.get("BENCH_PROJECTS", "5000"))
+M = int(os.environ.get("BENCH_PLAN_LINES", "5000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
 
-def timed(fn, repeat=REPEAT) -> float:
+def timed(fn, repeat=REPEAT, before=None) -> float:
+    """Median of `repeat` runs of `fn` after a warm-up; `before` (not measured) runs ahead of each."""
+    if before:
+        before()
     fn()  # warm
     samples = []
     for _ in range(repeat):
+        if before:
+            before()
         start = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - start)
@@ -75,6 +87,91 @@ def setup() -> None:
                 responsible_person="张三")
         for i in range(N)
     ], batch_size=1000)
+
+
+def plan_setup(drc):
+    """M reserve projects, each declared once in a round of a year the demo leaves alone (A, B and C lines
+    mixed), and two empty drafts of that year and the next: one for itgov, one for the floor."""
+    from itgov.core.dates import local_today
+    from itgov.organizations.models import Jurisdiction, Unit
+    from itgov.planning.models import AnnualPlan, DeclarationLine, DeclarationRound
+    from itgov.projects.models import Project
+
+    gulou = Jurisdiction.objects.get(code="320106")
+    year = local_today().year + 10
+    owners = list(Unit.objects.filter(kind__in=["department", "street"]).order_by("code"))
+    projects = Project.objects.bulk_create([
+        Project(name=f"基准计划项目{i:06d}", owner_unit=owners[i % len(owners)], kind="business_system",
+                construction_type="new", estimated_investment=Decimal(200000 + 97 * i), status="in_reserve",
+                necessity="x", construction_content="y", data_sharing_intent="z", created_by=drc,
+                responsible_person="张三")
+        for i in range(M)
+    ], batch_size=1000)
+    rnd = DeclarationRound.objects.create(jurisdiction=gulou, year=year, note="基准测试", opened_by=drc)
+    classes = "ABBCBBACBC"  # 20 % A, 50 % B, 30 % C
+    DeclarationLine.objects.bulk_create([
+        DeclarationLine(round=rnd, unit_id=p.owner_unit_id, project=p, line_type="construction",
+                        proposed_class=classes[i % len(classes)], justification="基准测试", declared_by=drc,
+                        requested_amount=Decimal(20000 + (i * 7919) % 60000) if classes[i % len(classes)] == "C"
+                        else Decimal(100000 + (i * 7919) % 900000))
+        for i, p in enumerate(projects)
+    ], batch_size=1000)
+    ours = AnnualPlan.objects.create(jurisdiction=gulou, year=year, created_by=drc)
+    floor = AnnualPlan.objects.create(jurisdiction=gulou, year=year + 1, created_by=drc)
+    return rnd, ours, floor
+
+
+def plan_rows(drc) -> list[tuple[str, float, float]]:
+    from django.db.models import F, Sum
+
+    from itgov.planning import plan_services
+    from itgov.planning.models import AnnualPlan, PlanLine
+
+    rnd, ours, floor = plan_setup(drc)
+
+    def empty(plan):
+        def before():
+            with connection.cursor() as c:
+                c.execute("DELETE FROM planning_planline WHERE plan_id = %s", [plan.pk])
+        return before
+
+    def compile_plan():
+        assert plan_services.annual_plan_compile(actor=drc, plan=ours) == M
+
+    def raw_compile():
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute(
+                "INSERT INTO planning_planline (plan_id, project_id, unit_id, line_type, plan_class, requested_amount, "
+                "amount, prework_amount, priority, must_start_reason, skip_reason, note, declaration_id, version) "
+                "SELECT %s, d.project_id, p.owner_unit_id, d.line_type, d.proposed_class, d.requested_amount, "
+                "d.requested_amount, CASE WHEN d.proposed_class = 'C' THEN d.requested_amount ELSE 0 END, 50, "
+                "'', '', '', d.id, 1 FROM planning_declarationline d JOIN projects_project p ON p.id = d.project_id "
+                "WHERE d.round_id = %s AND d.status = 'declared' AND p.classified = %s ORDER BY d.unit_id, d.id",
+                [floor.pk, rnd.pk, False])
+            assert c.rowcount == M
+
+    rows = [(f"annual_plan_compile ({M} lines)", timed(compile_plan, before=empty(ours)),
+             timed(raw_compile, before=empty(floor)))]
+
+    # The compiled draft, scored and given a capacity that funds about half of the B requests.
+    PlanLine.objects.filter(plan=ours).update(priority=F("id") % 101)
+    sums = dict(PlanLine.objects.filter(plan=ours).values_list("plan_class").annotate(s=Sum("amount")))
+    b_lines = PlanLine.objects.filter(plan=ours, plan_class="B").count()
+    AnnualPlan.objects.filter(pk=ours.pk).update(capacity=sums["A"] + sums["C"] + sums["B"] / 2)
+    ours.refresh_from_db()
+
+    def allocation():
+        result = plan_services.plan_allocation(actor=drc, plan=ours)
+        assert len(result.decisions) == b_lines and 0 < result.left < result.available
+
+    def raw_allocation():
+        with connection.cursor() as c:
+            c.execute("SELECT id, plan_class, amount, requested_amount, priority FROM planning_planline "
+                      "WHERE plan_id = %s", [ours.pk])
+            assert len(c.fetchall()) == M
+
+    rows.append((f"plan_allocation ({M} lines)", timed(allocation), timed(raw_allocation)))
+    return rows
 
 
 def main() -> None:
@@ -151,8 +248,9 @@ def main() -> None:
                       [2 * 10**9 + i, f"raw{i}"])
 
     rows.append(("audit_record", timed(record), timed(raw_insert)))
+    rows.extend(plan_rows(drc))
 
-    print(f"itgov benchmarks · {connection.vendor} · {N} projects · median of {REPEAT}")
+    print(f"itgov benchmarks · {connection.vendor} · {N} projects · {M} plan lines · median of {REPEAT}")
     print(f"{'operation':34} {'itgov ms':>10} {'floor ms':>10} {'ratio':>7}")
     for name, ours, floor in rows:
         print(f"{name:34} {ours * 1000:10.2f} {floor * 1000:10.3f} {ours / floor:7.1f}")

@@ -6,7 +6,7 @@ from ninja.parser import Parser
 
 from . import errors
 from .auth import AUTH, docs_login_required
-from .routers import audit, meta, planning, projects
+from .routers import annual_plans, audit, devplans, documents, meta, planning, projects
 
 
 class ObjectParser(Parser):
@@ -40,3 +40,6 @@ api.add_router("", meta.router)
 api.add_router("", projects.router)
 api.add_router("", audit.router)
 api.add_router("", planning.router)
+api.add_router("", devplans.router)
+api.add_router("", annual_plans.router)
+api.add_router("", documents.router)

@@ -1,8 +1,10 @@
-"""Demo data for itgov: units, experts, the development plan and 60 project proposals of Gulou District.
+"""Demo data for itgov: units, experts, the development plan, 60 project proposals and the annual investment
+plan of Gulou District.
 
 Pure Python, no Django imports, deterministic. Every name of a person, company and expert here is
 invented; unit names follow the district's real organisation. Amounts are Decimal yuan as strings with
-two decimals. ``validate()`` at the bottom checks the invariants the demo loader relies on.
+two decimals. Years are relative to the day the demo loads: the annual investment plan is the current
+year's, the declaration round and the draft plan the next year's. ``validate()`` at the bottom checks the invariants the demo loader relies on.
 
 Unit tree: every unit is a root (``parent`` None). A role grant covers the subtree of its unit, so
 hanging departments under 鼓楼区人民政府 would silently widen every grant on the government unit.
@@ -157,7 +159,9 @@ DEVELOPMENT_PLAN: dict = {
 
 # ---------------------------------------------------------------------------------------------------
 # Project proposals. States: draft, proposed (submitted to the reserve), in_reserve (admitted),
-# returned (DRC sent it back for revision; it is in draft again with a reason), withdrawn.
+# planned (admitted, then given a construction line of the current year's annual investment plan, which the
+# loader issues: ANNUAL_PLAN below), returned (DRC sent it back for revision; it is in draft again with a
+# reason), withdrawn.
 # ---------------------------------------------------------------------------------------------------
 
 PROJECTS: list[dict] = [
@@ -187,7 +191,7 @@ PROJECTS: list[dict] = [
         "construction_content": "为28所学校更换下一代防火墙,建设区教育城域网统一安全态势感知平台1套;"
                                 "部署终端准入与日志审计系统,开展全区学校网络资产梳理和漏洞扫描。",
         "data_sharing_intent": "安全态势、资产和漏洞数据按不予共享类型登记目录,仅向区委网信办实时推送安全事件告警。",
-        "plan_task": "5", "classified": False, "state": "in_reserve",
+        "plan_task": "5", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2025,
     },
     {
@@ -258,7 +262,7 @@ PROJECTS: list[dict] = [
                                 "接入区属13家社区卫生服务中心和2家区属医院,建设健康档案调阅和卫生统计分析功能。",
         "data_sharing_intent": "居民健康档案和诊疗数据按有条件共享编入全区政务数据资源目录,向医保、民政部门提供经授权的查询接口;"
                                "同时向市全民健康信息平台上报。",
-        "plan_task": "7", "classified": False, "state": "in_reserve",
+        "plan_task": "7", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -338,7 +342,7 @@ PROJECTS: list[dict] = [
         "construction_content": "新增计算资源2400核、内存19TB、分布式存储1.2PB;"
                                 "建设同城灾备资源池和云管理平台;建设云安全资源池并通过等级保护三级测评和商用密码应用安全性评估。",
         "data_sharing_intent": "云资源使用和运维数据按无条件共享在区内部门间公开,供各部门掌握资源配额;平台本身不产生业务数据。",
-        "plan_task": "1", "classified": False, "state": "in_reserve",
+        "plan_task": "1", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -352,7 +356,7 @@ PROJECTS: list[dict] = [
                                 "建设API网关、数据质量检测和共享申请审批流程;对接省、市公共数据平台。",
         "data_sharing_intent": "平台汇聚全区各部门目录和共享数据,目录本身按无条件共享向各部门开放,"
                                "各数据资源按其登记的共享类型提供服务。",
-        "plan_task": "2", "classified": False, "state": "in_reserve",
+        "plan_task": "2", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2025,
     },
     {
@@ -392,7 +396,7 @@ PROJECTS: list[dict] = [
         "construction_content": "新建高清视频监控点位480个,利旧改造点位620个;"
                                 "扩容视频存储2.4PB;升级视频联网共享平台,按权限向城管、应急、街道推送视频资源。",
         "data_sharing_intent": "视频资源目录按有条件共享编入全区政务数据资源目录,经审批后通过视频共享平台向城管、应急及各街道开放调阅。",
-        "plan_task": "9", "classified": False, "state": "in_reserve",
+        "plan_task": "9", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -432,7 +436,7 @@ PROJECTS: list[dict] = [
         "construction_content": "建设老年人信息库、养老服务机构管理、居家上门服务派单、补贴发放和监管五个模块;"
                                 "为1500户特殊困难老人安装紧急呼叫和烟感等智能设备。",
         "data_sharing_intent": "老年人基础信息和服务记录按有条件共享编入目录,向卫健部门共享失能评估结果,向街道共享辖区服务数据。",
-        "plan_task": "8", "classified": False, "state": "in_reserve",
+        "plan_task": "8", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -499,7 +503,7 @@ PROJECTS: list[dict] = [
         "construction_content": "建设工地扬尘监测、塔吊安全监测、劳务实名制和视频监控接入模块;"
                                 "接入工地扬尘监测设备90套、视频约360路;建设监管指挥大屏。",
         "data_sharing_intent": "扬尘监测数据共享至生态环境部门,实名制考勤数据共享至人社部门,均按有条件共享编入目录。",
-        "plan_task": "4", "classified": False, "state": "in_reserve",
+        "plan_task": "4", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -526,7 +530,7 @@ PROJECTS: list[dict] = [
         "construction_content": "建设食品经营主体风险分级、“明厨亮灶”视频汇聚、快检数据管理和移动检查模块;"
                                 "接入餐饮单位和学校食堂后厨视频约1200路。",
         "data_sharing_intent": "食品经营主体风险等级和检查结果按有条件共享编入目录,向教育、卫健部门共享学校和医院食堂监管数据。",
-        "plan_task": "10", "classified": False, "state": "in_reserve",
+        "plan_task": "10", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2025,
     },
     {
@@ -566,7 +570,7 @@ PROJECTS: list[dict] = [
         "construction_content": "重构案件受理、派遣、处置、核查、结案流程引擎;"
                                 "接入视频智能分析和物联感知事件源;建设城市部件库更新和绩效考评模块,对接区“一网统管”平台。",
         "data_sharing_intent": "城市部件和城管案件数据按有条件共享编入目录,向各街道和住建、生态环境部门开放。",
-        "plan_task": "4", "classified": False, "state": "in_reserve",
+        "plan_task": "4", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -604,7 +608,7 @@ PROJECTS: list[dict] = [
         "construction_content": "建设应急值守、预案管理、资源一张图、融合通信调度四个模块;"
                                 "改造区应急指挥中心大屏和视频会商系统;配置单兵和无人机图传设备各10套。",
         "data_sharing_intent": "应急资源和救援队伍数据按有条件共享编入目录;调用公安视频、城管感知和气象数据。",
-        "plan_task": "9", "classified": False, "state": "in_reserve",
+        "plan_task": "9", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -642,7 +646,7 @@ PROJECTS: list[dict] = [
         "construction_content": "建设“一件事一次办”主题服务、电子证照调用、智能预审三个模块;"
                                 "梳理上线30项“一件事”;对接省政务服务平台和市电子证照库。",
         "data_sharing_intent": "办件信息和电子证照调用记录按有条件共享编入目录,办件统计数据无条件共享。",
-        "plan_task": "3", "classified": False, "state": "in_reserve",
+        "plan_task": "3", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -707,7 +711,7 @@ PROJECTS: list[dict] = [
         "construction_content": "建设空气质量、水环境、污染源三类监测数据库;"
                                 "接入区内大气微站65个、水质自动站6个、重点排污单位在线监控点28个;建设污染溯源分析模块。",
         "data_sharing_intent": "空气质量和水质监测数据无条件共享,污染源监控数据按有条件共享向城管、住建部门提供。",
-        "plan_task": "4", "classified": False, "state": "in_reserve",
+        "plan_task": "4", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2025,
     },
     {
@@ -759,7 +763,7 @@ PROJECTS: list[dict] = [
         "construction_content": "建设医保结算数据分析、违规规则库、疑点筛查和稽核办案模块;"
                                 "接入定点医药机构视频监控和进销存数据。",
         "data_sharing_intent": "调用卫健诊疗数据和市场监管药店登记数据;疑点线索按有条件共享向卫健、市场监管部门推送。",
-        "plan_task": "7", "classified": False, "state": "in_reserve",
+        "plan_task": "7", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2025,
     },
     {
@@ -786,7 +790,7 @@ PROJECTS: list[dict] = [
         "construction_content": "在区级“一网统管”平台上建设街道事件受理、网格派单、联动处置和考核模块;"
                                 "配置网格员移动终端150台,改造街道指挥中心大屏。",
         "data_sharing_intent": "网格事件和处置数据汇入区级“一网统管”平台,按有条件共享编入目录。",
-        "plan_task": "8", "classified": False, "state": "in_reserve",
+        "plan_task": "8", "classified": False, "state": "planned",
         "return_reason": "", "withdraw_reason": "", "year_proposed": 2024,
     },
     {
@@ -946,6 +950,118 @@ PROJECTS: list[dict] = [
 ]
 
 # ---------------------------------------------------------------------------------------------------
+# The annual investment plan of the current year (art. 8–10), issued, adjusted once, with two adjustments
+# in progress; and next year's draft compiled from the declarations. Projects by name; amounts in yuan.
+# No earlier plan is in the system, so every A line states why it must start and every B line why it skips
+# C (art. 9, progressive). B lines carry their request; the allocation helper sets their amounts.
+# ---------------------------------------------------------------------------------------------------
+
+ANNUAL_PLAN: dict = {
+    "capacity": "32000000.00",
+    "note": "{year}年度区级政务信息化项目投资计划:A类续建及必须开工项目全额安排,B类按优先级评分在剩余额度内安排,"
+            "C类只安排前期工作经费。",
+    "document_number": "鼓政发〔{year}〕12号",
+    "lines": [
+        # A: continuing, or new and must start this year (funded in full)
+        {"project": "鼓楼区政务云平台扩容建设项目", "plan_class": "A", "amount": "6800000.00",
+         "prework_amount": "0.00", "priority": 95,
+         "must_start_reason": "续建项目:扩容工程已用上一年度资金完成设备招标并开工建设,剩余计算和存储资源须在上半年到货部署;"
+                              "全区41个部门业务系统的迁移上云合同以此为前提,停建将导致合同无法履行。",
+         "skip_reason": "", "note": "续建"},
+        {"project": "鼓楼区公共安全视频监控联网共享平台扩容项目", "plan_class": "A", "amount": "5200000.00",
+         "prework_amount": "0.00", "priority": 92,
+         "must_start_reason": "续建项目:一期点位已建成,二期与一期共用汇聚节点和存储,须连续实施;"
+                              "全市公共安全视频联网考核要求年底前重点区域覆盖率达到100%。",
+         "skip_reason": "", "note": "续建"},
+        {"project": "鼓楼区应急指挥信息化平台建设项目", "plan_class": "A", "amount": "3950000.00",
+         "prework_amount": "0.00", "priority": 90,
+         "must_start_reason": "列入全市防汛防台和安全生产能力提升三年行动,须在汛期前建成区级应急指挥调度平台并接入市级平台,"
+                              "属上级明确时限的必须开工项目。",
+         "skip_reason": "", "note": "新建,必须开工"},
+        {"project": "鼓楼区政务服务“一网通办”平台升级项目", "plan_class": "A", "amount": "2480000.00",
+         "prework_amount": "0.00", "priority": 88,
+         "must_start_reason": "省政务服务一体化平台统一身份认证和电子证照对接须于9月底前完成;现有平台已停止厂商维保,"
+                              "不升级将影响全区高频事项办理。",
+         "skip_reason": "", "note": "新建,必须开工"},
+        # B: ready to start this year (the helper funds them by priority score within what A and C leave)
+        {"project": "鼓楼区公共数据资源目录与共享交换平台升级项目", "plan_class": "B", "amount": "2960000.00",
+         "prework_amount": "0.00", "priority": 90, "must_start_reason": "",
+         "skip_reason": "可行性研究报告和初步设计已由区发改委(大数据局)批复,前期工作已完成,具备当年开工条件。",
+         "note": ""},
+        {"project": "鼓楼区数字城管平台升级改造项目", "plan_class": "B", "amount": "2650000.00",
+         "prework_amount": "0.00", "priority": 85, "must_start_reason": "",
+         "skip_reason": "升级改造项目沿用原平台架构,需求调研和技术方案已通过专家评审,无需单独安排前期工作经费。",
+         "note": ""},
+        {"project": "鼓楼区智慧养老服务综合平台建设项目", "plan_class": "B", "amount": "2180000.00",
+         "prework_amount": "0.00", "priority": 80, "must_start_reason": "",
+         "skip_reason": "前期工作已由区民政局以部门预算经费完成,可行性研究报告已通过专家评审,具备开工条件。",
+         "note": ""},
+        {"project": "鼓楼区食品安全智慧监管平台建设项目", "plan_class": "B", "amount": "1920000.00",
+         "prework_amount": "0.00", "priority": 75, "must_start_reason": "",
+         "skip_reason": "依托市级食品安全智慧监管平台建设区级节点,技术方案已由市市场监管局统一论证,不需单独开展前期工作。",
+         "note": ""},
+        {"project": "宁海路街道“一网统管”基层治理平台建设项目", "plan_class": "B", "amount": "860000.00",
+         "prework_amount": "0.00", "priority": 70, "must_start_reason": "",
+         "skip_reason": "依托区级“一网统管”平台扩展应用,建设内容简单,实施方案已通过区发改委(大数据局)审查。",
+         "note": ""},
+        {"project": "鼓楼区建筑工地智慧监管平台建设项目", "plan_class": "B", "amount": "1460000.00",
+         "prework_amount": "0.00", "priority": 65, "must_start_reason": "",
+         "skip_reason": "按市住房和城乡建设局统一下发的技术规范建设,实施方案已完成专家论证。",
+         "note": ""},
+        {"project": "鼓楼区医保基金智能监管系统建设项目", "plan_class": "B", "amount": "1080000.00",
+         "prework_amount": "0.00", "priority": 60, "must_start_reason": "",
+         "skip_reason": "省医疗保障局统一提供智能监管规则库和接口标准,区级系统实施方案已完成论证,具备开工条件。",
+         "note": ""},
+        # C: pre-work only (feasibility study, preliminary design); amount == prework_amount
+        {"project": "鼓楼区全民健康信息平台升级改造项目", "plan_class": "C", "amount": "300000.00",
+         "prework_amount": "300000.00", "priority": 60, "must_start_reason": "", "skip_reason": "",
+         "note": "互联互通四级甲等改造的可行性研究和初步设计"},
+        {"project": "鼓楼区中小学校园网络安全防护能力提升项目", "plan_class": "C", "amount": "80000.00",
+         "prework_amount": "80000.00", "priority": 55, "must_start_reason": "", "skip_reason": "",
+         "note": "等级保护差距分析和实施方案编制"},
+        {"project": "鼓楼区生态环境监测监控数据平台建设项目", "plan_class": "C", "amount": "120000.00",
+         "prework_amount": "120000.00", "priority": 50, "must_start_reason": "", "skip_reason": "",
+         "note": "可行性研究,论证与市级生态环境监测平台的数据对接方案"},
+    ],
+    # The B line the helper leaves waiting with 0 (what A and C leave after the better-scored B lines).
+    "waiting": ["鼓楼区医保基金智能监管系统建设项目"],
+    # Art. 10: a unit's adjustment through all three steps; the consent issues edition 2.
+    "adjustment": {
+        "applicant": "edu",
+        "reason": "网络安全检查发现部分学校存在高危漏洞,需在可行性研究中增加全区学校网络资产测绘和渗透测试,"
+                  "前期工作经费相应增加。",
+        "items": [{"project": "鼓楼区中小学校园网络安全防护能力提升项目", "plan_class": "C",
+                   "amount": "150000.00", "prework_amount": "150000.00"}],
+        "drc_reason": "增加内容属前期工作范围,同意。",
+        "finance_reason": "调整后安排资金合计在财政承受能力范围内,同意。",
+        "document_number": "鼓政发〔{year}〕58号",
+    },
+    # Art. 10: a unit's adjustment applied, awaiting DRC's review.
+    "pending_adjustment": {
+        "applicant": "health",
+        "reason": "省卫生健康委要求明年底前完成基层医疗卫生机构信息系统一体化建设,须在年内启动可行性研究和初步设计,"
+                  "申请增列前期工作经费。",
+        "items": [{"project": "鼓楼区基层医疗卫生机构信息系统一体化建设项目", "plan_class": "C",
+                   "amount": "400000.00", "prework_amount": "400000.00"}],
+    },
+    # Art. 9: DRC's mid-year release of A's surplus to the waiting B line, reviewed by DRC, awaiting Finance.
+    "release": {
+        "reason": "政务云平台扩容设备集中采购结余60万元,结合年度计划剩余额度,安排等待资金的B类项目(第九条)。",
+        "items": [{"project": "鼓楼区政务云平台扩容建设项目", "plan_class": "A",
+                   "amount": "6200000.00", "prework_amount": "0.00"},
+                  {"project": "鼓楼区医保基金智能监管系统建设项目", "plan_class": "B",
+                   "amount": "1080000.00", "prework_amount": "0.00"}],
+        "drc_reason": "A类执行结余属实,B类项目已具备开工条件,报区财政局审核。",
+    },
+}
+
+# Next year's draft, compiled from the declarations of next year's round.
+NEXT_YEAR_PLAN: dict = {
+    "capacity": "35000000.00",
+    "note": "汇总各单位{year}年度申报,编制中。",
+}
+
+# ---------------------------------------------------------------------------------------------------
 # Self-check
 # ---------------------------------------------------------------------------------------------------
 
@@ -954,8 +1070,10 @@ BUREAU_ROLES = ("drc", "finance", "audit", "cyberspace", "government")
 PROJECT_KINDS = ("network_platform", "business_system", "resource_database", "security_infrastructure",
                  "egov_infrastructure", "standards", "support_system")
 CONSTRUCTION_TYPES = ("new", "renovation", "upgrade")
-PROJECT_STATES = ("draft", "proposed", "in_reserve", "returned", "withdrawn")
-EXPECTED_STATE_COUNTS = {"draft": 12, "proposed": 14, "in_reserve": 24, "returned": 6, "withdrawn": 4}
+PROJECT_STATES = ("draft", "proposed", "in_reserve", "planned", "returned", "withdrawn")
+EXPECTED_STATE_COUNTS = {"draft": 12, "proposed": 14, "in_reserve": 10, "planned": 14, "returned": 6,
+                         "withdrawn": 4}
+PLAN_CLASSES = ("A", "B", "C")
 
 _PHONE_RE = re.compile(r"^(025-[58]\d{7}|1[3-9]\d{9})$")
 _SLUG_RE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
@@ -1039,3 +1157,73 @@ def validate() -> None:
     large = sum(1 for p in PROJECTS if Decimal(p["estimated_investment"]) >= Decimal("1000000.00"))
     assert 18 <= large <= 24, large  # about 35 %: art. 19 supervision applies at 100万元 and above
     assert set(Counter(p["kind"] for p in PROJECTS)) == set(PROJECT_KINDS), "every kind should appear"
+    _validate_annual_plan({p["name"]: p for p in PROJECTS})
+
+
+def _money(text: str, what: str) -> Decimal:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise AssertionError(f"bad amount: {what}") from None
+    assert amount.as_tuple().exponent == -2 and amount >= 0, what
+    return amount
+
+
+def _validate_annual_plan(projects: dict[str, dict]) -> None:
+    spec = ANNUAL_PLAN
+    capacity = _money(spec["capacity"], "capacity")
+    assert Decimal("30000000.00") <= capacity <= Decimal("50000000.00"), capacity  # 3,000–5,000万元
+    assert "{year}" in spec["document_number"] and "{year}" in spec["adjustment"]["document_number"]
+    lines = spec["lines"]
+    assert 10 <= len(lines) <= 14, len(lines)
+    names = [line["project"] for line in lines]
+    assert len(set(names)) == len(names), "a project twice in the plan"
+    keys = {"project", "plan_class", "amount", "prework_amount", "priority", "must_start_reason", "skip_reason",
+            "note"}
+    totals = Counter()
+    for line in lines:
+        name = line["project"]
+        assert set(line) == keys, name
+        project = projects.get(name)
+        # every line is a construction line of a reserve project, which the issue makes "planned"
+        assert project is not None and not project["classified"] and project["state"] == "planned", name
+        amount, prework = _money(line["amount"], name), _money(line["prework_amount"], name)
+        assert line["plan_class"] in PLAN_CLASSES and 0 <= line["priority"] <= 100 and prework <= amount, name
+        # art. 9 progressive, with no earlier plan in the system
+        assert bool(line["must_start_reason"]) == (line["plan_class"] == "A"), name
+        assert bool(line["skip_reason"]) == (line["plan_class"] == "B"), name
+        if line["plan_class"] == "C":
+            assert amount == prework > 0, name
+        else:
+            assert prework == 0, name
+        totals[line["plan_class"]] += amount
+    assert {p["name"] for p in projects.values() if p["state"] == "planned"} == set(names)
+    by_class = Counter(line["plan_class"] for line in lines)
+    assert by_class["A"] >= 3 and by_class["B"] >= 5 and by_class["C"] >= 2, by_class
+    # A and C fit; the B requests do not all fit, so the helper leaves some waiting
+    assert totals["A"] + totals["C"] < capacity < totals["A"] + totals["B"] + totals["C"], totals
+    by_name = {line["project"]: line for line in lines}
+    assert spec["waiting"] and all(by_name[name]["plan_class"] == "B" for name in spec["waiting"])
+
+    owner_of = {name: projects[name]["owner"] for name in projects}
+    change = spec["adjustment"]
+    assert change["reason"] and change["drc_reason"] and change["finance_reason"]
+    for item in change["items"]:  # a unit raises one of its own lines
+        line = by_name[item["project"]]
+        assert owner_of[item["project"]] == change["applicant"], item
+        assert item["plan_class"] == line["plan_class"] and _money(item["amount"], "item") > _money(line["amount"], "")
+    pending = spec["pending_adjustment"]
+    for item in pending["items"]:  # a unit adds one of its reserve projects
+        project = projects[item["project"]]
+        assert item["project"] not in by_name and project["state"] == "in_reserve", item
+        assert project["owner"] == pending["applicant"] and not project["classified"], item
+        assert item["plan_class"] == "C" and item["amount"] == item["prework_amount"], item
+    release = spec["release"]
+    for item in release["items"]:  # A only down, the waiting B up (art. 9)
+        line = by_name[item["project"]]
+        assert item["plan_class"] == line["plan_class"] in ("A", "B"), item
+        if line["plan_class"] == "A":
+            assert _money(item["amount"], "item") < _money(line["amount"], "line"), item
+        else:
+            assert item["project"] in spec["waiting"] and _money(item["amount"], "item") > 0, item
+    assert "{year}" in NEXT_YEAR_PLAN["note"] and _money(NEXT_YEAR_PLAN["capacity"], "next capacity") > 0

@@ -1,8 +1,8 @@
 """The demo district: a Gulou-like district with its bureaus, departments, streets, experts, the
 development plan and 60 projects driven through the real services (so their history is real).
 
-Idempotent: what exists (by code, username or project name) is left alone. Deterministic: the data is
-fixed (itgov.demo.data)."""
+Idempotent: what exists (by code, username, project name, round or plan year) is left alone. Deterministic:
+the data is fixed (itgov.demo.data); years are relative to today (Asia/Shanghai)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def _user(username: str, unit: Unit, role: str, full_name: str) -> User:
     return user
 
 
-def load_demo() -> dict[str, int]:
+def load_demo() -> dict[str, object]:
     data.validate()
     with transaction.atomic():
         policy_profiles_load_bundled()
@@ -103,10 +103,12 @@ def load_demo() -> dict[str, int]:
             _project(spec, units, users, tasks)
             created += 1
         _declaration_round(users, units)
-        if created:
-            audit_record(event_type=events.DEMO_LOADED, after={"projects": created})
-    return {"units": len(units), "users": len(users), "projects_created": created,
-            "projects": Project.objects.count()}
+        plans_created, notes = _annual_plans(users, gulou)
+        if created or plans_created:
+            audit_record(event_type=events.DEMO_LOADED, after={"projects": created, "annual_plans": plans_created})
+    counts = {"units": len(units), "users": len(users), "projects_created": created,
+              "projects": Project.objects.count(), "annual_plans_created": plans_created}
+    return {**counts, "notes": notes} if notes else counts
 
 
 def _project(spec: dict, units, users, tasks) -> Project:
@@ -126,7 +128,7 @@ def _project(spec: dict, units, users, tasks) -> Project:
     project = project_services.project_submit_proposal(actor=owner, project=project)
     if state == "returned":
         return project_services.project_return_for_revision(actor=drc, project=project, reason=spec["return_reason"])
-    if state in ("in_reserve", "withdrawn"):
+    if state in ("in_reserve", "planned", "withdrawn"):  # "planned": the annual plan moves it on
         project = project_services.project_admit(actor=drc, project=project,
                                                  no_task_reason="" if spec["plan_task"] else "跨领域基础支撑项目,规划中期评估时补列任务")
     if state == "withdrawn":
@@ -157,8 +159,101 @@ def _declaration_round(users, units) -> None:
         owner = users[code]
         reserve = Project.objects.filter(owner_unit=units[code], status="in_reserve", classified=False).order_by("name")
         for i, project in enumerate(reserve[:2]):
-            amount = (project.estimated_investment * Decimal("0.6")).quantize(Decimal("0.01"))
+            # B: this year's share of the construction; C: pre-work only (feasibility study, design)
+            share, justification = ((Decimal("0.6"), "项目已入储备库,建设条件基本具备,申请纳入下一年度投资计划。") if i == 0
+                                    else (Decimal("0.06"), "项目已入储备库,申请安排前期工作经费,开展可行性研究和初步设计。"))
+            amount = (project.estimated_investment * share).quantize(Decimal("0.01"))
             planning_services.declaration_line_declare(actor=owner, rnd=rnd, data={
                 "project_id": project.pk, "line_type": "construction", "requested_amount": str(amount),
-                "proposed_class": "B" if i == 0 else "C",
-                "justification": "项目已入储备库,建设条件基本具备,申请纳入下一年度投资计划。"})
+                "proposed_class": "B" if i == 0 else "C", "justification": justification})
+
+
+def _annual_plans(users, gulou) -> tuple[int, list[str]]:
+    """This year's annual investment plan (art. 8–10), acted out by the roles that would: DRC compiles it
+    and lets the helper fund the B lines, DRC submits, Finance co-signs, the government issues it (its reserve
+    projects become planned); one unit's adjustment passes all three steps (edition 2), another waits for
+    DRC, and DRC's mid-year release waits for Finance. Then next year's draft, compiled from the round's
+    declarations. Each plan is made only when its year has none, and this year's only while its projects
+    are still in the reserve (a demo database someone has worked in may have moved them on); returns how many
+    plans were made and why any was left out."""
+    from itgov.core.dates import local_today
+    from itgov.planning.models import AnnualPlan
+
+    year = local_today().year
+    made, notes = 0, []
+    if not AnnualPlan.objects.filter(jurisdiction=gulou, year=year).exists():
+        names = _plan_project_names()
+        ready = {p.name: p for p in Project.objects.filter(name__in=names, status="in_reserve", classified=False)}
+        if len(ready) == len(names):
+            _current_plan(users, year, ready)
+            made += 2  # editions 1 and 2
+        else:
+            notes.append(f"{year}年度投资计划未载入:项目已不在储备库中:{'、'.join(sorted(set(names) - set(ready)))}")
+    if not AnnualPlan.objects.filter(jurisdiction=gulou, year=year + 1).exists() and _next_year_draft(users, year + 1):
+        made += 1
+    return made, notes
+
+
+def _plan_project_names() -> set[str]:
+    spec = data.ANNUAL_PLAN
+    return {line["project"] for line in spec["lines"]} | {
+        item["project"] for key in ("adjustment", "pending_adjustment", "release") for item in spec[key]["items"]}
+
+
+def _items(spec_items, projects) -> list[dict]:
+    return [{"project_id": projects[item["project"]].pk, "line_type": "construction", "plan_class": item["plan_class"],
+             "amount": item["amount"], "prework_amount": item["prework_amount"]} for item in spec_items]
+
+
+def _current_plan(users, year: int, projects: dict[str, Project]) -> None:
+    from itgov.planning import plan_services
+
+    spec = data.ANNUAL_PLAN
+    drc, finance, gov = users["drc"], users["finance"], users["gov"]
+    lines = spec["lines"]
+    plan = plan_services.annual_plan_create(actor=drc, data={
+        "year": year, "capacity": spec["capacity"], "note": spec["note"].format(year=year)})
+    for line in lines:
+        plan_services.plan_line_add(actor=drc, plan=plan, data={
+            "project_id": projects[line["project"]].pk, "line_type": "construction",
+            **{name: line[name] for name in ("plan_class", "amount", "prework_amount", "priority",
+                                              "must_start_reason", "skip_reason", "note")}})
+    plan_services.plan_allocate(actor=drc, plan=plan)
+    plan = plan_services.plan_transition(actor=drc, plan=plan, name="submit")
+    plan = plan_services.plan_transition(actor=finance, plan=plan, name="cosign")
+    plan = plan_services.plan_transition(actor=gov, plan=plan, name="issue", data={
+        "document_number": spec["document_number"].format(year=year)})
+
+    change = spec["adjustment"]
+    adjustment = plan_services.adjustment_apply(actor=users[change["applicant"]], plan=plan, data={
+        "reason": change["reason"], "items": _items(change["items"], projects)})
+    adjustment = plan_services.adjustment_transition(actor=drc, adjustment=adjustment, name="review",
+                                                     data={"reason": change["drc_reason"]})
+    adjustment = plan_services.adjustment_transition(actor=finance, adjustment=adjustment, name="finance_review",
+                                                     data={"reason": change["finance_reason"]})
+    adjustment = plan_services.adjustment_transition(actor=gov, adjustment=adjustment, name="consent", data={
+        "document_number": change["document_number"].format(year=year)})
+    edition2 = adjustment.result
+
+    pending = spec["pending_adjustment"]
+    plan_services.adjustment_apply(actor=users[pending["applicant"]], plan=edition2, data={
+        "reason": pending["reason"], "items": _items(pending["items"], projects)})
+    release = spec["release"]
+    adjustment = plan_services.adjustment_apply(actor=drc, plan=edition2, data={
+        "kind": "release", "reason": release["reason"], "items": _items(release["items"], projects)})
+    plan_services.adjustment_transition(actor=drc, adjustment=adjustment, name="review",
+                                        data={"reason": release["drc_reason"]})
+
+
+def _next_year_draft(users, year: int) -> bool:
+    """Next year's draft from the round's declared lines; none without a round."""
+    from itgov.planning import plan_services
+    from itgov.planning.models import DeclarationRound
+
+    if not DeclarationRound.objects.filter(year=year).exists():
+        return False
+    spec = data.NEXT_YEAR_PLAN
+    plan = plan_services.annual_plan_create(actor=users["drc"], data={
+        "year": year, "capacity": spec["capacity"], "note": spec["note"].format(year=year)})
+    plan_services.annual_plan_compile(actor=users["drc"], plan=plan)
+    return True

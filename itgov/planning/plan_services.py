@@ -128,11 +128,13 @@ def annual_plan_compile(*, actor, plan: AnnualPlan) -> int:
         raise Conflict(_("%(y)d年度尚未发起集中申报,没有可汇总的申报") % {"y": plan.year})
     present = set(plan.lines.values_list("project_id", "line_type"))
     declared = (DeclarationLine.objects.filter(round=rnd, status=LineStatus.DECLARED, project__classified=False)
-                .select_related("project").order_by("unit__code", "id"))
-    new = [PlanLine(plan=plan, project_id=d.project_id, unit_id=d.project.owner_unit_id, line_type=d.line_type,
-                    plan_class=d.proposed_class, requested_amount=d.requested_amount, amount=d.requested_amount,
-                    prework_amount=d.requested_amount if d.proposed_class == "C" else 0, declaration=d)
-           for d in declared if (d.project_id, d.line_type) not in present]
+                .order_by("unit__code", "id").values_list("id", "project_id", "project__owner_unit_id", "line_type",
+                                                          "proposed_class", "requested_amount"))
+    new = [PlanLine(plan=plan, project_id=project_id, unit_id=unit_id, line_type=line_type, plan_class=plan_class,
+                    requested_amount=amount, amount=amount, prework_amount=amount if plan_class == "C" else 0,
+                    declaration_id=line_id)
+           for line_id, project_id, unit_id, line_type, plan_class, amount in declared
+           if (project_id, line_type) not in present]
     with transaction.atomic():
         _touch_draft(plan)
         PlanLine.objects.bulk_create(new, batch_size=500)
@@ -389,7 +391,8 @@ def adjustment_apply(*, actor, plan: AnnualPlan, data: dict[str, Any]) -> PlanAd
     if fields:
         rule = get_rule("art10.unit_applies" if adjustment.kind == AdjustmentKind.CHANGE
                         else "art9.release_to_b")
-        raise InvalidInput(_("%(m)s(%(a)s)") % {"m": rule.message, "a": rule.citation}, fields=fields)
+        raise InvalidInput(_("%(message)s(%(article)s)") % {"message": rule.message, "article": rule.citation},
+                           fields=fields)
     case = Case(subject=adjustment, actor=actor, action="adjustment.apply",
                 data={"base_lines": base_lines, "items": items}, on=local_today())
     params = parameters_in_force(plan.jurisdiction, case.on)

@@ -26,8 +26,8 @@ class ProjectForm(forms.ModelForm):
         error_messages={"min_value": _("须大于0"), "max_value": _("不得超过100亿元"),
                         "max_decimal_places": _("最多两位小数"), "invalid": _("请输入金额(元)")},
     )
-    plan_task = forms.ModelChoiceField(label=_("发展规划任务"), queryset=PlanTask.objects.select_related("plan"),
-                                       required=False)
+    plan_task = forms.ModelChoiceField(label=_("发展规划任务"), queryset=PlanTask.objects.none(), required=False,
+                                       error_messages={"invalid_choice": _("请选择现行发展规划中的任务")})
     responsible_phone = forms.RegexField(label=_("联系电话"), regex=r"^[0-9+\-() ]{0,20}$", required=False,
                                          error_messages={"invalid": _("电话号码格式不正确")})
 
@@ -37,6 +37,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["plan_task"].queryset = self._offered_tasks()
         for name in ("necessity", "construction_content", "data_sharing_intent"):
             self.fields[name].max_length = TEXT_LIMIT
             self.fields[name].validators.append(MaxLengthValidator(TEXT_LIMIT))
@@ -46,6 +47,18 @@ class ProjectForm(forms.ModelForm):
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
+
+    def _offered_tasks(self):
+        """Art. 6: a proposal serves a task of the development plan in force; a draft keeps the task it already
+        serves (of an edition since revised) until its unit changes it."""
+        from itgov.planning.devplan_selectors import offered_tasks
+
+        offered = offered_tasks()
+        if self.instance.pk and self.instance.plan_task_id:
+            keep = PlanTask.objects.filter(pk=self.instance.plan_task_id)
+            return (PlanTask.objects.filter(pk__in=offered.values("pk")) | keep).select_related("plan").order_by(
+                "number", "id")
+        return offered
 
     def clean_name(self):
         name = (self.cleaned_data.get("name") or "").strip()

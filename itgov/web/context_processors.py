@@ -17,9 +17,20 @@ SECTIONS = {
 }
 
 
+def _modules():
+    from . import views_devplans, views_documents, views_plans
+
+    return (views_devplans, views_plans, views_documents)
+
+
 def _section(request) -> str:
     match = getattr(request, "resolver_match", None)
-    return SECTIONS.get(match.url_name, "") if match is not None and match.namespace == "web" else ""
+    if match is None or match.namespace != "web":
+        return ""
+    sections = dict(SECTIONS)
+    for module in _modules():
+        sections.update(module.SECTIONS)
+    return sections.get(match.url_name, "")
 
 
 def navigation(request):
@@ -36,6 +47,8 @@ def navigation(request):
     if perms.has_perm("planning.view_rounds", user):
         items.append({"url": reverse("web:declaration_list"), "label": _("年度申报"), "icon": "calendar-check",
                       "key": "declarations"})
+    for module in _modules():  # the development plan, the annual plan, documents
+        items += module.nav_items(user)
     items.append({"url": reverse("web:rules"), "label": _("规则与参数"), "icon": "journal-check", "key": "rules"})
     if can_search_audit(user):
         items.append({"url": reverse("web:audit_events"), "label": _("审计记录"), "icon": "shield-check",

@@ -1,21 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import views
-
-
-class IdConverter:
-    """A database id: at most 18 digits, so a longer number is a 404, not an integer overflow."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value) -> str:
-        return str(int(value))
-
-
-register_converter(IdConverter, "id")
+from . import converters, views, views_devplans, views_documents, views_plans  # noqa: F401  (converters first)
 
 app_name = "web"
 
@@ -41,3 +26,4 @@ urlpatterns = [
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("healthz", views.healthz, name="healthz"),
 ]
+urlpatterns += views_devplans.urlpatterns + views_plans.urlpatterns + views_documents.urlpatterns

@@ -30,6 +30,7 @@ from itgov.core.dates import SHANGHAI, local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from itgov.organizations.choices import UnitKind
 from itgov.organizations.models import Jurisdiction, Unit
+from itgov.planning import plan_selectors
 from itgov.planning import selectors as planning_selectors
 from itgov.planning import services as planning_services
 from itgov.planning.choices import LineStatus, LineType, PlanClass
@@ -172,6 +173,9 @@ def project_detail(request, project_id):
         "compliance": [] if project.classified else selectors.project_compliance(project, actor=user),
         "history": history,
         "history_truncated": len(history) == HISTORY_LIMIT,
+        # Art. 8: no plan, no money — the issued lines of the annual investment plan that fund the project.
+        "funding": [] if project.classified else plan_selectors.funding_history(project),
+        "can_view_plans": perms.has_perm("planning.view_plans", user),
     })
 
 

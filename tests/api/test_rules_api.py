@@ -27,7 +27,7 @@ GULOU = json.loads((Path(itgov.rules.__file__).parent / "profiles_data" / "gulou
 ARTICLE = re.compile(r"^第[一二三四五六七八九十]+条$")
 # Every rule that describes a project's standing (scope "project"), in the order the panel lists them.
 PROJECT_RULES = ["art2.kind_and_construction_type", "art5.classified_minimal_metadata", "art6.serves_plan_task",
-                 "art7.proposal_complete", "art28.proposal_data_sharing"]
+                 "art7.proposal_complete", "art8.in_annual_plan", "art28.proposal_data_sharing"]
 
 
 def _later_profile(effective_from: dt.date, **parameters) -> dict:
@@ -62,7 +62,7 @@ def test_rules_lists_every_rule_with_article_title_and_parameters(api, district)
         assert ARTICLE.match(item["article"]), item["article"]
         assert item["id"].startswith(f"art{item['article_number']}.")
         assert re.search(r"[\u4e00-\u9fff]", item["title"]) and re.search(r"[\u4e00-\u9fff]", item["message"])
-        assert item["scope"] in ("project", "action", "power")
+        assert item["scope"] in ("project", "action", "power", "plan")
         # each parameter a rule reads is reported with the Gulou value
         assert item["parameters"] == {name: GULOU["parameters"][name] for name in item["parameters"]}
 
@@ -175,6 +175,7 @@ def test_a_full_admitted_project_meets_the_rules(api, make_project):
         "art5.classified_minimal_metadata": "not_applicable",
         "art6.serves_plan_task": "met",
         "art7.proposal_complete": "met",
+        "art8.in_annual_plan": "pending",  # admitted, not yet in an issued annual plan (art. 8)
         "art28.proposal_data_sharing": "met",
     }
     assert items["art6.serves_plan_task"]["reason"] == "未关联规划任务,入库理由:基础支撑"
@@ -194,3 +195,21 @@ def test_a_profile_without_the_data_sharing_requirement_lets_the_submit_through(
     # then
     assert response.status_code == 200, response.content.decode()
     assert Project.objects.get(pk=project.pk).status == "proposed"
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI components are keyed by class name: two schemas of one name would document one of them
+    wrongly (django-ninja keeps the last)."""
+    import inspect
+
+    from ninja import Schema
+
+    from itgov.api import schemas
+    from itgov.api.routers import annual_plans, audit, devplans, documents, meta, planning, projects
+
+    seen: dict[str, str] = {}
+    for module in (schemas, annual_plans, audit, devplans, documents, meta, planning, projects):
+        for name, obj in vars(module).items():
+            if inspect.isclass(obj) and issubclass(obj, Schema) and obj.__module__ == module.__name__:
+                assert name not in seen, f"{name} in {module.__name__} and {seen[name]}"
+                seen[name] = module.__name__

@@ -31,11 +31,20 @@ from schemathesis.specs.openapi.checks import (
 
 from itgov.accounts.services import api_token_issue
 from itgov.organizations.models import Unit
-from itgov.planning.models import DeclarationLine, DeclarationRound
+from itgov.planning.models import (
+    AnnualPlan,
+    DeclarationLine,
+    DeclarationRound,
+    DevelopmentPlan,
+    PlanAdjustment,
+    PlanLine,
+    PlanTask,
+)
 from itgov.planning.services import declaration_exception_grant
 from itgov.projects.models import Project
 
 from .conftest import API, valid_exception_payload
+from .conftest_plans import apply_adjustment, plan_world_fixture  # noqa: F401  (the fixture plan_world)
 from .test_authorization import MATRIX_OPERATIONS
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +78,16 @@ VISIBLE = {
     "round_id": lambda: DeclarationRound.objects.order_by("pk").values_list("pk", flat=True).first(),
     "line_id": lambda: DeclarationLine.objects.filter(status="declared").order_by("pk").values_list("pk", flat=True)
     .first(),
+    "plan_line_id": lambda: PlanLine.objects.filter(plan__status="draft").order_by("pk").values_list("pk", flat=True)
+    .first(),
+    "adjustment_id": lambda: PlanAdjustment.objects.filter(status="applied").order_by("pk").values_list("pk", flat=True)
+    .first(),
+    "task_id": lambda: PlanTask.objects.filter(plan__status="draft").order_by("pk").values_list("pk", flat=True).first(),
+    "plan_id": lambda: DevelopmentPlan.objects.filter(status="draft").order_by("pk").values_list("pk", flat=True).first(),
 }
+# `plan_id` names a development plan under /development-plans and an annual plan's edition under /annual-plans.
+ANNUAL_PLAN_ID = {"plan_id": lambda: AnnualPlan.objects.filter(status="draft").order_by("pk")
+                  .values_list("pk", flat=True).first()}
 # For a body field naming an object: the object the aimed positive cases name (a unit that declares).
 VISIBLE_IN_BODY = {
     ("POST", f"{API}/declaration-rounds/{{round_id}}/exceptions"): {
@@ -84,7 +102,7 @@ def _naming(case, fields: dict):
 
 
 @pytest.fixture
-def api_schema(wsgi_app, drc_token, district, make_project, make_round, make_line):
+def api_schema(wsgi_app, drc_token, district, make_project, make_round, make_line, plan_world):
     """The schema as the app serves it to a signed-in DRC user, with projects in the database to find, and
     the 2027 round with an exception and lines of edu and health."""
     for state in ("draft", "proposed", "in_reserve"):
@@ -96,6 +114,14 @@ def api_schema(wsgi_app, drc_token, district, make_project, make_round, make_lin
                                     timezone.now() + dt.timedelta(days=60)).isoformat()))
     make_line(rnd, make_project("in_reserve"))
     make_line(rnd, make_project("in_reserve", owner="health"), proposed_class="A")
+    issued = plan_world("issued", year=2026)  # an issued edition with an adjustment awaiting DRC
+    apply_adjustment(district, issued.plan, issued.edu_project)
+    plan_world("draft")  # the 2027 draft with lines (from the round above)
+    from itgov.planning.devplan_services import devplan_create, task_add
+
+    draft = devplan_create(actor=district.users["drc"], data={"name": "鼓楼区“十五五”政务信息化规划（草案）",
+                                                             "start_year": 2026, "end_year": 2030})
+    task_add(actor=district.users["drc"], plan=draft, data={"number": "1", "title": "数据底座"})
     return schemathesis.openapi.from_wsgi(f"{API}/openapi.json", wsgi_app,
                                           headers={"Authorization": f"Bearer {drc_token}"})
 
@@ -114,7 +140,9 @@ def test_operation_conforms_to_its_schema(api_schema, drc_token, method, path, m
     cases = operation.as_strategy(generation_mode=mode)
     parameter = next((name for name in VISIBLE if f"{{{name}}}" in path), None)
     if parameter:  # half the cases aim at an object DRC sees, not only at random ids
-        aimed = operation.as_strategy(generation_mode=mode, path_parameters={parameter: VISIBLE[parameter]()})
+        visible = ANNUAL_PLAN_ID if path.startswith(f"{API}/annual-plans/") else VISIBLE
+        aimed = operation.as_strategy(generation_mode=mode,
+                                      path_parameters={parameter: visible.get(parameter, VISIBLE[parameter])()})
         if (method, path) in VISIBLE_IN_BODY and mode is GenerationMode.POSITIVE:  # and name one in the body
             aimed = aimed.map(lambda case: _naming(case, VISIBLE_IN_BODY[(method, path)]))
         cases = st.one_of(cases, aimed)

@@ -74,7 +74,7 @@ def test_create_submit_admit(api, district):
 
 def test_admit_of_a_project_serving_a_plan_task_needs_no_reason(api, district):
     plan = DevelopmentPlan.objects.create(jurisdiction=district.edu.jurisdiction, name="鼓楼区“十四五”政务信息化规划",
-                                          start_year=2021, end_year=2025)
+                                          start_year=2021, end_year=2025, status="published")
     task = PlanTask.objects.create(plan=plan, number="3", title="教育数字化")
     edu, drc = api("edu"), api("drc")
     created = _create(edu, plan_task_id=task.pk)

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 
 from itgov.core.dates import local_today
 from itgov.organizations.models import Jurisdiction, Unit
-from itgov.planning.models import PlanTask
+from itgov.planning.devplan_selectors import offered_tasks
 from itgov.rules.profiles import profile_in_force
 from itgov.rules.registry import all_rules
 
@@ -89,7 +89,7 @@ class PlanTaskOut(Schema):
     plan: str
 
 
-@router.get("/plan-tasks", response={200: list[PlanTaskOut], **ERRORS}, summary="发展规划任务")
+@router.get("/plan-tasks", response={200: list[PlanTaskOut], **ERRORS}, summary="现行发展规划的任务(项目可关联的任务)")
 def plan_tasks(request):
-    return [{"id": t.pk, "number": t.number, "title": t.title, "plan": t.plan.name}
-            for t in PlanTask.objects.select_related("plan").order_by("plan_id", "number")]
+    """The tasks a proposal may serve: those of the development plan in force (art. 6)."""
+    return [{"id": t.pk, "number": t.number, "title": t.title, "plan": t.plan.name} for t in offered_tasks()]

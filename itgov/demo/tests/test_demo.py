@@ -1,6 +1,8 @@
 """The demo district loads through the real services, deterministically and idempotently."""
 
+import copy
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -8,7 +10,10 @@ from django.core.management import call_command
 from itgov.accounts.models import User
 from itgov.audit.models import AuditEvent
 from itgov.audit.verify import verify_chain
+from itgov.core.dates import local_today
+from itgov.demo import data
 from itgov.organizations.models import Expert, Unit
+from itgov.planning.models import AnnualPlan, DeclarationLine, DeclarationRound, PlanAdjustment
 from itgov.projects.models import Project
 
 
@@ -17,16 +22,27 @@ def fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def loaded_twice(fast_hasher, capsys):
+    """The demo loaded twice; what the first run made (events, plans, adjustments) and the second run's output."""
+    call_command("load_demo")
+    first = (AuditEvent.objects.count(), AnnualPlan.objects.count(), PlanAdjustment.objects.count())
+    capsys.readouterr()
+    call_command("load_demo")
+    return (*first, capsys.readouterr().out)
+
+
 @pytest.mark.django_db
-def test_load_demo_builds_the_district_and_is_idempotent(fast_hasher, capsys):
-    call_command("load_demo")
-    events_after_first = AuditEvent.objects.count()
-    call_command("load_demo")
+def test_load_demo_builds_the_district_and_is_idempotent(loaded_twice):
+    events_after_first, plans_after_first, adjustments_after_first, out = loaded_twice
 
     assert Project.objects.count() == 60
+    # the second run recorded nothing and made no plan
     assert AuditEvent.objects.count() == events_after_first
+    assert (AnnualPlan.objects.count(), PlanAdjustment.objects.count()) == (plans_after_first,
+                                                                          adjustments_after_first) == (3, 3)
     assert Counter(Project.objects.values_list("status", flat=True)) == {
-        "draft": 18, "proposed": 14, "in_reserve": 24, "withdrawn": 4}
+        "draft": 18, "proposed": 14, "in_reserve": 10, "planned": 14, "withdrawn": 4}
     assert Project.objects.filter(status="draft").exclude(last_return_reason="").count() == 6
     assert Project.objects.filter(classified=True).count() == 2
     assert Unit.objects.filter(kind="bureau").count() == 5
@@ -39,10 +55,92 @@ def test_load_demo_builds_the_district_and_is_idempotent(fast_hasher, capsys):
         assert user.roles
     assert User.objects.get(username="edu").unit.name == "区教育局"
     assert User.objects.get(username="health").unit.name == "区卫生健康委员会"
-    from itgov.planning.models import DeclarationLine, DeclarationRound
-
-    assert DeclarationRound.objects.count() == 1
+    assert DeclarationRound.objects.get().year == local_today().year + 1
     assert DeclarationLine.objects.filter(unit__code__in=["edu", "health"]).count() == 4
     assert verify_chain().ok
-    out = capsys.readouterr().out
-    assert "Gulou@2026" in out and "edu" in out
+    assert "Gulou@2026" in out and "edu" in out and "'annual_plans_created': 0" in out
+
+
+@pytest.mark.django_db
+def test_the_current_year_plan_is_issued_adjusted_and_in_motion(loaded_twice):
+    year = local_today().year
+    first, second = AnnualPlan.objects.filter(year=year).order_by("edition")
+    # edition 1 issued by the government, kept as superseded; edition 2 issued by the consented adjustment
+    assert (first.edition, first.status, first.document_number) == (1, "superseded", f"鼓政发〔{year}〕12号")
+    assert (second.edition, second.status, second.document_number) == (2, "issued", f"鼓政发〔{year}〕58号")
+    assert second.based_on == first and first.capacity == second.capacity == Decimal("32000000.00")
+    assert first.submitted_at and first.cosigned_at and first.issued_at
+    old = {line.project.name: line for line in first.lines.select_related("project")}
+    new = {line.project.name: line for line in second.lines.select_related("project")}
+    assert set(old) == set(new) == {line["project"] for line in data.ANNUAL_PLAN["lines"]}
+    assert Counter(line.plan_class for line in new.values()) == {"A": 4, "B": 7, "C": 3}
+
+    # the helper funded the B lines by score within what A and C left; the last one waits with 0
+    waiting = "鼓楼区医保基金智能监管系统建设项目"
+    assert (new[waiting].amount, new[waiting].requested_amount) == (Decimal("0"), Decimal("1080000.00"))
+    assert all(line.amount == line.requested_amount for name, line in new.items() if name != waiting)
+    assert all(line.skip_reason for line in new.values() if line.plan_class == "B")
+    assert all(line.must_start_reason for line in new.values() if line.plan_class == "A")
+    assert all(line.amount == line.prework_amount > 0 for line in new.values() if line.plan_class == "C")
+    assert sum(line.amount for line in old.values()) == Decimal("30960000.00")
+    # edu's adjustment raised its C line's pre-work money; nothing else changed
+    raised = "鼓楼区中小学校园网络安全防护能力提升项目"
+    assert (old[raised].amount, new[raised].amount, new[raised].prework_amount) == (
+        Decimal("80000.00"), Decimal("150000.00"), Decimal("150000.00"))
+    assert sum(line.amount for line in new.values()) == Decimal("31030000.00")
+
+    # the plan's projects are planned, each once, by the government's issue
+    assert set(Project.objects.filter(status="planned").values_list("name", flat=True)) == set(new)
+    assert AuditEvent.objects.filter(event_type="project.planned").count() == 14
+
+    consented = PlanAdjustment.objects.get(status="consented")
+    assert (consented.unit.code, consented.plan, consented.result) == ("edu", first, second)
+    assert consented.drc_reviewed_at and consented.finance_reviewed_at and consented.consented_at
+    pending = PlanAdjustment.objects.get(status="applied")
+    assert (pending.kind, pending.unit.code, pending.plan) == ("change", "health", second)
+    assert list(pending.items.values_list("project__name", "plan_class", "amount")) == [
+        ("鼓楼区基层医疗卫生机构信息系统一体化建设项目", "C", Decimal("400000.00"))]
+    release = PlanAdjustment.objects.get(kind="release")
+    assert (release.status, release.unit, release.plan) == ("drc_reviewed", None, second)
+    assert dict(release.items.values_list("project__name", "amount")) == {
+        "鼓楼区政务云平台扩容建设项目": Decimal("6200000.00"), waiting: Decimal("1080000.00")}
+
+
+@pytest.mark.django_db
+def test_next_year_draft_is_compiled_from_the_declarations(loaded_twice):
+    year = local_today().year + 1
+    draft = AnnualPlan.objects.get(year=year)
+    assert (draft.status, draft.edition, draft.capacity) == ("draft", 1, Decimal("35000000.00"))
+    declared = DeclarationLine.objects.filter(round__year=year, status="declared")
+    assert draft.lines.count() == declared.count() == 4
+    assert {(line.declaration_id, line.plan_class, line.amount) for line in draft.lines.all()} == {
+        (d.pk, d.proposed_class, d.requested_amount) for d in declared}
+    # a C line asks for pre-work money only
+    assert all(line.amount == line.prework_amount for line in draft.lines.filter(plan_class="C"))
+
+
+def test_the_data_check_refuses_a_b_line_without_its_reason(monkeypatch):
+    data.validate()
+    broken = copy.deepcopy(data.ANNUAL_PLAN)
+    next(line for line in broken["lines"] if line["plan_class"] == "B")["skip_reason"] = ""
+    monkeypatch.setattr(data, "ANNUAL_PLAN", broken)
+    with pytest.raises(AssertionError):
+        data.validate()
+
+
+@pytest.mark.django_db
+def test_the_current_plan_is_left_out_when_its_projects_left_the_reserve(fast_hasher, monkeypatch):
+    # given a demo database where one of the plan's projects is no longer in the reserve
+    from itgov.demo import services
+
+    names = services._plan_project_names()
+    monkeypatch.setattr(services, "_plan_project_names", lambda: names | {"已撤回的演示项目"})
+    # when the demo loads
+    counts = services.load_demo()
+    # then this year's plan is left out, saying why, and nothing of it is half made
+    year = local_today().year
+    assert counts["annual_plans_created"] == 1
+    assert counts["notes"] == [f"{year}年度投资计划未载入:项目已不在储备库中:已撤回的演示项目"]
+    assert not AnnualPlan.objects.filter(year=year).exists() and not PlanAdjustment.objects.exists()
+    assert not Project.objects.filter(status="planned").exists()
+    assert AnnualPlan.objects.get(year=year + 1).status == "draft"

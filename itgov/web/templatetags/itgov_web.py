@@ -18,8 +18,26 @@ STATUS_BADGES = {
     "draft": "text-bg-secondary",
     "proposed": "text-bg-primary",
     "in_reserve": "text-bg-success",
+    "planned": "text-bg-info",
     "withdrawn": "text-bg-dark",
 }
+# The annual investment plan's editions and its adjustments (art. 8–10).
+PLAN_BADGES = {
+    "draft": "text-bg-secondary",
+    "submitted": "text-bg-primary",
+    "cosigned": "text-bg-warning",
+    "issued": "text-bg-success",
+    "superseded": "text-bg-light border",
+}
+ADJUSTMENT_BADGES = {
+    "applied": "text-bg-primary",
+    "drc_reviewed": "text-bg-info",
+    "reviewed": "text-bg-warning",
+    "consented": "text-bg-success",
+    "rejected": "text-bg-danger",
+    "withdrawn": "text-bg-dark",
+}
+CLASS_BADGES = {"A": "text-bg-danger", "B": "text-bg-primary", "C": "text-bg-secondary"}
 COMPLIANCE_BADGES = {
     "met": "text-bg-success",
     "violated": "text-bg-danger",
@@ -39,6 +57,31 @@ def wan(amount) -> str:
 @register.filter
 def status_badge(status: str) -> str:
     return STATUS_BADGES.get(str(status), "text-bg-secondary")
+
+
+@register.filter
+def plan_badge(status: str) -> str:
+    return PLAN_BADGES.get(str(status), "text-bg-secondary")
+
+
+@register.filter
+def adjustment_badge(status: str) -> str:
+    return ADJUSTMENT_BADGES.get(str(status), "text-bg-secondary")
+
+
+@register.filter
+def class_badge(plan_class: str) -> str:
+    return CLASS_BADGES.get(str(plan_class), "text-bg-light border")
+
+
+@register.filter
+def percent_width(value) -> str:
+    """A percentage for a progress bar's CSS width: clamped to 0–100, dot decimal whatever the locale."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "0"
+    return f"{max(0.0, min(100.0, number)):.1f}"
 
 
 @register.filter
