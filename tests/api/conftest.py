@@ -143,6 +143,10 @@ def move_project(district, project, state: str):
 @pytest.fixture
 def make_project(district):
     """`make_project("proposed", owner="edu", classified=False, **fields)` → a fresh Project in that state."""
+    return project_maker(district)
+
+
+def project_maker(district):
     from itgov.projects.models import Project
     from tests.factories import ProjectFactory
 
@@ -184,6 +188,10 @@ def at(monkeypatch) -> Callable[[dt.datetime], dt.datetime]:
 @pytest.fixture
 def make_round(district):
     """`make_round(2027)` → a DeclarationRound DRC opened through the service."""
+    return round_maker(district)
+
+
+def round_maker(district):
     from itgov.planning import services
 
     def make(year: int = ROUND_YEAR, note: str = ""):
@@ -196,6 +204,10 @@ def make_round(district):
 def make_line(district):
     """`make_line(rnd, project, status="declared", **fields)` → a line the project's owner declared through the
     service inside the window (the clock is set back afterwards); `status="withdrawn"` withdraws it too."""
+    return line_maker(district)
+
+
+def line_maker(district):
     from itgov.planning import services
 
     def make(rnd, project, *, status: str = "declared", **fields: Any):

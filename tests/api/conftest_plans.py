@@ -92,6 +92,10 @@ def plan_world_fixture(district, make_project, make_round, make_line):
     and health's A line (400 000.00); the 2027 round with a C line of edu declared and not compiled yet; a
     reserve project of edu in no plan (`spare`); another `year` has no round. For "superseded", edu's adjustment (its line to
     350 000.00) was consented and `other` is edition 2; otherwise `other` is the plan itself."""
+    return plan_world_builder(district, make_project, make_round, make_line)
+
+
+def plan_world_builder(district, make_project, make_round, make_line):
     from itgov.planning import plan_services
     from itgov.planning.models import DeclarationRound, PlanLine
 

@@ -3,21 +3,23 @@ for every operation, requests generated from the schema (valid and invalid ones)
 bearer token, never cause a 500, and every response conforms to the documented status codes, content type
 and response schema.
 
-The schema is loaded from the app inside the test (it needs a signed-in user, so a database), and each
-operation's cases are drawn with hypothesis from `operation.as_strategy()`. (schemathesis's own pytest
+The schema is loaded from the app once per module, with the objects the cases aim at, inside a transaction
+rolled back at the end (each test runs in a savepoint within it), and each operation's cases are drawn with
+hypothesis from `operation.as_strategy()`. (schemathesis's own pytest
 plugin, `schemathesis.pytest.from_fixture`, reads `request.node._nodeid`, which pytest 9 no longer has.)
-An operation on one object (a project, a declaration round, a line) also gets cases aimed at an object DRC
-sees, so its positive path is exercised, not only its 404."""
+An operation on one object (a project, a round, a line, a plan, an adjustment, a task) also gets cases aimed
+at an object DRC sees, so its positive path is exercised, not only its 404."""
 
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,7 +46,6 @@ from itgov.planning.services import declaration_exception_grant
 from itgov.projects.models import Project
 
 from .conftest import API, valid_exception_payload
-from .conftest_plans import apply_adjustment, plan_world_fixture  # noqa: F401  (the fixture plan_world)
 from .test_authorization import MATRIX_OPERATIONS
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 OPERATIONS = sorted(MATRIX_OPERATIONS, key=lambda op: (op[1], op[0]))  # every operation (the matrix proves it)
 
 
-@pytest.fixture
-def wsgi_app(db):
+@pytest.fixture(scope="module")
+def wsgi_app():
     """The project's WSGI app, called in process. Like Django's test client, it must not close the test's
     database connection at each request's start and end (`close_old_connections` would drop the open
     test transaction)."""
@@ -67,9 +68,63 @@ def wsgi_app(db):
         signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, wsgi_app):
+    """Built once per module (per worker), inside a transaction rolled back at the end; each test runs in a
+    savepoint inside it (pytest-django's `db`), so what a test writes is gone before the next one. Holds a
+    DRC token, projects in each early state, the 2027 round with an exception and lines of edu and health, an
+    issued 2026 plan with an adjustment awaiting DRC, the 2027 draft plan with lines, a draft development plan
+    with a task, and the schema as the app serves it to DRC."""
+    from itgov.planning.devplan_services import devplan_create, task_add
+    from itgov.rules.services import policy_profiles_load_bundled
+    from tests.factories import build_district
+
+    from .conftest import line_maker, project_maker, round_maker
+    from .conftest_plans import apply_adjustment, plan_world_builder
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            policy_profiles_load_bundled()
+            district = build_district()
+            make_project, make_round, make_line = project_maker(district), round_maker(district), line_maker(district)
+            for state in ("draft", "proposed", "in_reserve"):
+                make_project(state)
+            make_project("proposed", owner="health")
+            rnd = make_round()
+            declaration_exception_grant(actor=district.users["drc"], rnd=rnd,
+                                        data=valid_exception_payload(district.health.pk, deadline=(
+                                            timezone.now() + dt.timedelta(days=60)).isoformat()))
+            make_line(rnd, make_project("in_reserve"))
+            make_line(rnd, make_project("in_reserve", owner="health"), proposed_class="A")
+            plan_world = plan_world_builder(district, make_project, make_round, make_line)
+            issued = plan_world("issued", year=2026)  # an issued edition with an adjustment awaiting DRC
+            apply_adjustment(district, issued.plan, issued.edu_project)
+            plan_world("draft")  # the 2027 draft with lines (from the round above)
+            draft = devplan_create(actor=district.users["drc"], data={
+                "name": "鼓楼区“十五五”政务信息化规划（草案）", "start_year": 2026, "end_year": 2030})
+            task_add(actor=district.users["drc"], plan=draft, data={"number": "1", "title": "数据底座"})
+            aimless = [name for name, find in {**VISIBLE, "annual plan_id": ANNUAL_PLAN_ID["plan_id"]}.items()
+                       if find() is None]
+            assert not aimless, f"the world holds no object to aim at for {aimless}"
+            token = api_token_issue(actor=None, user=district.users["drc"])
+            schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", wsgi_app,
+                                                    headers={"Authorization": f"Bearer {token}"})
+            yield SimpleNamespace(token=token, schema=schema)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def drc_token(district) -> str:
-    return api_token_issue(actor=None, user=district.users["drc"])
+def api_schema(world, db):
+    return world.schema
+
+
+@pytest.fixture
+def drc_token(world, db) -> str:
+    return world.token
 
 
 # For each path parameter: the object DRC sees that half of the cases aim at.
@@ -99,31 +154,6 @@ def _naming(case, fields: dict):
     if isinstance(case.body, dict):
         case.body = {**case.body, **{name: value() for name, value in fields.items()}}
     return case
-
-
-@pytest.fixture
-def api_schema(wsgi_app, drc_token, district, make_project, make_round, make_line, plan_world):
-    """The schema as the app serves it to a signed-in DRC user, with projects in the database to find, and
-    the 2027 round with an exception and lines of edu and health."""
-    for state in ("draft", "proposed", "in_reserve"):
-        make_project(state)
-    make_project("proposed", owner="health")
-    rnd = make_round()
-    declaration_exception_grant(actor=district.users["drc"], rnd=rnd,
-                                data=valid_exception_payload(district.health.pk, deadline=(
-                                    timezone.now() + dt.timedelta(days=60)).isoformat()))
-    make_line(rnd, make_project("in_reserve"))
-    make_line(rnd, make_project("in_reserve", owner="health"), proposed_class="A")
-    issued = plan_world("issued", year=2026)  # an issued edition with an adjustment awaiting DRC
-    apply_adjustment(district, issued.plan, issued.edu_project)
-    plan_world("draft")  # the 2027 draft with lines (from the round above)
-    from itgov.planning.devplan_services import devplan_create, task_add
-
-    draft = devplan_create(actor=district.users["drc"], data={"name": "鼓楼区“十五五”政务信息化规划（草案）",
-                                                             "start_year": 2026, "end_year": 2030})
-    task_add(actor=district.users["drc"], plan=draft, data={"number": "1", "title": "数据底座"})
-    return schemathesis.openapi.from_wsgi(f"{API}/openapi.json", wsgi_app,
-                                          headers={"Authorization": f"Bearer {drc_token}"})
 
 
 def _operation_params():
