@@ -1,6 +1,6 @@
 """The reserve library (项目储备库, art. 7): the projects DRC admitted, not yet withdrawn — those waiting for an
 annual plan (in_reserve) and those in one (planned) — filtered by unit (its sub-units included), kind, the plan
-task they serve, estimated investment in 万元 and the year they entered the reserve; and its Excel export.
+task they serve, estimated investment in 万元 and the year they were proposed (submitted); and its Excel export.
 
 Each user sees the reserve projects `visible_projects_q` lets them see (a unit its own, the bureaus all).
 Classified projects (art. 5) follow separate rules and are not listed here, nor exported."""
@@ -60,7 +60,7 @@ class ReserveFilterForm(forms.Form):
                                  max_value=MAX_WAN, max_digits=13, decimal_places=6, error_messages=WAN_ERRORS)
     max_wan = forms.DecimalField(label=gettext_lazy("最高金额(万元)"), required=False, min_value=0,
                                  max_value=MAX_WAN, max_digits=13, decimal_places=6, error_messages=WAN_ERRORS)
-    year = forms.IntegerField(label=gettext_lazy("入库年度"), required=False, min_value=2000, max_value=2100,
+    year = forms.IntegerField(label=gettext_lazy("申报年度"), required=False, min_value=2000, max_value=2100,
                               error_messages={"invalid": gettext_lazy("须为整数"), "min_value": gettext_lazy("年度不合理"),
                                               "max_value": gettext_lazy("年度不合理")})
 
@@ -126,7 +126,7 @@ def reserve_projects(user, filters: dict[str, Any] | None = None) -> QuerySet[Pr
         qs = qs.filter(estimated_investment__lte=f["max_wan"] * WAN)
     if f.get("year") is not None:
         start, end = year_bounds(f["year"])
-        qs = qs.filter(reserve_at__gte=start, reserve_at__lt=end)
+        qs = qs.filter(submitted_at__gte=start, submitted_at__lt=end)  # the year proposed (art. 7)
     return qs.order_by("-reserve_at", "-id")
 
 
@@ -155,7 +155,7 @@ class ReserveResource(resources.Resource):
     estimated_investment_wan = fields.Field(column_name=gettext_lazy("估算总投资(万元)"))
     plan_task = fields.Field(column_name=gettext_lazy("规划任务"))
     status = fields.Field(column_name=gettext_lazy("状态"))
-    reserve_year = fields.Field(column_name=gettext_lazy("入库年度"))
+    reserve_year = fields.Field(column_name=gettext_lazy("申报年度"))
     reserve_date = fields.Field(column_name=gettext_lazy("入库日期"))
     responsible_person = fields.Field(column_name=gettext_lazy("项目责任人"))
 
@@ -185,7 +185,7 @@ class ReserveResource(resources.Resource):
         return _text(p.get_status_display())
 
     def dehydrate_reserve_year(self, p):
-        return p.reserve_at.astimezone(SHANGHAI).year if p.reserve_at else None
+        return p.submitted_at.astimezone(SHANGHAI).year if p.submitted_at else None
 
     def dehydrate_reserve_date(self, p):
         return p.reserve_at.astimezone(SHANGHAI).date() if p.reserve_at else None

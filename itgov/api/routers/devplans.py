@@ -191,7 +191,7 @@ class ReserveFilters(Schema):
     status: ReserveStatus | None = None
     min_wan: Wan | None = Field(None, description="最低估算总投资(万元)")
     max_wan: Wan | None = Field(None, description="最高估算总投资(万元)")
-    year: Year | None = Field(None, description="入库年度(北京时间)")
+    year: Year | None = Field(None, description="申报年度:提交入库申请的年度(北京时间)")
     limit: int = limit_field()
     offset: int = offset_field()
 

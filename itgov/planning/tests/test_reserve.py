@@ -92,7 +92,7 @@ def test_filters(district, library):
 
 
 def test_the_year_is_the_year_in_shanghai(district, library):
-    # 教育甲 entered at 2025-12-31 23:30, 学校乙 at 2026-01-01 00:30 (Beijing time; 2025 both in UTC)
+    # 教育甲 was proposed at 2025-12-31 23:30, 学校乙 at 2026-01-01 00:30 (Beijing time; 2025 both in UTC)
     drc = district.users["drc"]
     assert names(drc, year=2025) == ["教育甲项目"]
     assert names(drc, year=2026) == ["卫健丙项目", "学校乙项目"]
@@ -151,7 +151,7 @@ def test_the_export_keeps_numbers_escapes_formulae_and_is_audited(district, libr
     # then a sheet with the header, one row per project, 万元 as numbers
     sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("项目名称", "建设单位", "项目类别", "建设性质", "估算总投资(万元)", "规划任务", "状态", "入库年度",
+    assert rows[0] == ("项目名称", "建设单位", "项目类别", "建设性质", "估算总投资(万元)", "规划任务", "状态", "申报年度",
                        "入库日期", "项目责任人")
     assert [r[0] for r in rows[1:]] == ['HYPERLINK("http://x")项目', "学校乙项目", "教育甲项目"]
     first = rows[1]
