@@ -17,6 +17,10 @@ SECTIONS = {
 }
 
 
+# The navigation in the order of a project's life: plan, propose, reserve, declare, fund; then reference.
+ORDER = ["home", "devplans", "projects", "reserve", "declarations", "plans", "rules", "audit", "sysadmin", "api"]
+
+
 def _modules():
     from . import views_devplans, views_documents, views_plans
 
@@ -56,6 +60,7 @@ def navigation(request):
     if user.has_role(Role.SYSADMIN):
         items.append({"url": reverse("admin:index"), "label": _("系统管理"), "icon": "gear", "key": "sysadmin"})
     items.append({"url": reverse("api:openapi-view"), "label": _("接口文档"), "icon": "braces", "key": "api"})
+    items.sort(key=lambda item: ORDER.index(item["key"]) if item["key"] in ORDER else len(ORDER))
     section = _section(request)
     for item in items:
         item["active"] = item["key"] == section
