@@ -1017,7 +1017,7 @@ def test_allocation_without_capacity_names_capacity(api, district):
     _assert_field_error(api("finance").get(f"annual-plans/{plan.pk}/allocation"), "capacity", ["请先填写财政承受能力"])
 
 
-def test_a_second_consent_on_a_superseded_edition_conflicts(api, district, plan_world):
+def test_a_second_consent_on_a_superseded_edition_is_refused_citing_article_10(api, district, plan_world):
     # given two adjustments of the issued edition, both reviewed
     world = plan_world("issued")
     first = move_adjustment(district, apply_adjustment(district, world.plan, world.edu_project, "320000.00"),
@@ -1030,8 +1030,10 @@ def test_a_second_consent_on_a_superseded_edition_conflicts(api, district, plan_
     # when the government consents to the second, whose base edition is superseded now
     response = gov.post(f"plan-adjustments/{second.pk}/consent", {"version": second.version})
 
-    # then
-    assert (response.status_code, response.json()["error"]["code"]) == (409, "conflict")
+    # then it is refused: it must be applied for again on the edition in force (art. 10)
+    assert response.status_code == 422
+    assert (response.json()["error"]["rule"], response.json()["error"]["article"]) == (
+        "art10.adjustment_on_current_edition", "第十条")
     assert PlanAdjustment.objects.get(pk=second.pk).status == "reviewed"
     assert AnnualPlan.objects.filter(year=PLAN_YEAR).count() == 2
 

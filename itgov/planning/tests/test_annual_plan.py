@@ -275,7 +275,7 @@ def test_the_mid_year_release_moves_a_surplus_to_b(district, issued):
     assert exc.value.rule == "art9.release_to_b"
 
 
-def test_a_second_consent_on_a_superseded_edition_conflicts(district, issued):
+def test_a_second_consent_on_a_superseded_edition_is_refused(district, issued):
     plan, project = issued
     first, second = apply(district, plan, project, "450000.00"), apply(district, plan, project, "420000.00")
     for adjustment in (first, second):
@@ -284,7 +284,21 @@ def test_a_second_consent_on_a_superseded_edition_conflicts(district, issued):
                                                              name=name)
     plan_services.adjustment_transition(actor=district.users["gov"], adjustment=first.__class__.objects.get(
         pk=first.pk), name="consent")
-    with pytest.raises(Conflict):
+    with pytest.raises(RuleViolation) as exc:
         plan_services.adjustment_transition(actor=district.users["gov"], adjustment=second.__class__.objects.get(
             pk=second.pk), name="consent")
+    assert exc.value.rule == "art10.adjustment_on_current_edition"
     assert AnnualPlan.objects.filter(year=2027).count() == 2
+
+
+def test_an_adjustment_of_a_superseded_edition_can_only_be_rejected_or_withdrawn(district, issued):
+    plan, project = issued
+    first, stale = apply(district, plan, project, "450000.00"), apply(district, plan, project, "420000.00")
+    for user, name in (("drc", "review"), ("finance", "finance_review"), ("gov", "consent")):
+        first = plan_services.adjustment_transition(actor=district.users[user], adjustment=first, name=name)
+    with pytest.raises(RuleViolation) as exc:
+        plan_services.adjustment_transition(actor=district.users["drc"], adjustment=stale, name="review")
+    assert (exc.value.rule, exc.value.article) == ("art10.adjustment_on_current_edition", "第十条")
+    withdrawn = plan_services.adjustment_transition(actor=district.users["edu"], adjustment=stale, name="withdraw",
+                                                    data={"reason": "按第2版重新申请"})
+    assert withdrawn.status == "withdrawn"

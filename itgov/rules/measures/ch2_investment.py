@@ -273,3 +273,16 @@ def in_annual_plan(case: Case, params) -> Outcome:
         return Outcome.met("; ".join(_("%(y)d年度%(c)s类,%(a)s") % {"y": year, "c": line.plan_class,
                                                                    "a": _wan(line.amount)} for line in lines))
     return Outcome.pending(_("未列入%(y)d年度已下达的年度投资计划") % {"y": year})
+
+
+@register("art10.adjustment_on_current_edition", article=10, scope="action",
+          title=_("调整以现行下达版本为基础"),
+          message=_("调整申请所依据的计划版本已被新的版本替代,须按现行版本重新申请"),
+          actions=("adjustment.review", "adjustment.finance_review", "adjustment.consent"))
+def adjustment_on_current_edition(case: Case, params) -> Outcome:
+    """Every step of an adjustment judges it against the edition in force; once another adjustment has
+    issued a newer edition, this one can only be rejected or withdrawn (and applied for again)."""
+    base = case.subject.plan
+    if base.status == "issued":
+        return Outcome.met()
+    return Outcome.violated(_("所依据的第%(n)d版已被替代") % {"n": base.edition}, plan=_("已被替代的版本"))
