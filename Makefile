@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: setup setup-dev lock run test test-pg lint browsers messages bench clean
+.PHONY: setup setup-dev lock run test test-pg lint browsers fonts messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "itgov needs Python 3.11"'
@@ -34,7 +34,10 @@ lock: $(VENV)/.installed ## recompile both lock files from pyproject.toml
 browsers: ## Debian chromium for the browser tests (skipped loudly when it cannot be installed)
 	@bash scripts/install-chromium.sh
 
-run: setup ## migrate the embedded SQLite database, load the demo district and serve it
+fonts: ## the Chinese fonts of the PDF exports (Debian fonts-noto-cjk; a loud warning when they cannot be installed)
+	@bash scripts/install-fonts.sh
+
+run: setup fonts ## migrate the embedded SQLite database, load the demo district and serve it
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
 	@echo ""
