@@ -160,7 +160,7 @@ def _subtitle(plan: AnnualPlan, user, partial: bool) -> str:
 
 
 def _file_stem(plan: AnnualPlan) -> str:
-    return f"{plan.year}年度政务信息化项目投资计划-第{plan.edition}版"
+    return _("%(year)d年度政务信息化项目投资计划-第%(n)d版") % {"year": plan.year, "n": plan.edition}
 
 
 def _audit_download(user, plan: AnnualPlan, filename: str, table: dict) -> None:

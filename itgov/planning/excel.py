@@ -32,12 +32,12 @@ from itgov.core.money import format_wan
 from itgov.core.workflow import permission_denied
 from itgov.rules.measures.ch2_planning import declaration_window
 from itgov.rules.profiles import parameters_in_force
-from itgov.rules.registry import Case, enforce, get_rule
+from itgov.rules.registry import get_rule
 
 from .choices import LineStatus, LineType, PlanClass
 from .forms import DeclarationLineForm
 from .models import DeclarationLine, DeclarationRound
-from .services import open_exception_for
+from .services import DeclarationChecks
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_FILE_BYTES = 2 * 1024 * 1024  # an upload larger than this is refused before it is read
@@ -250,7 +250,7 @@ def declaration_template_download(*, actor, rnd: DeclarationRound) -> tuple[byte
     download is audited."""
     require_declarer(actor)
     content = declaration_template(actor=actor, rnd=rnd)
-    filename = f"{rnd.year}年度政务信息化项目申报模板.xlsx"
+    filename = _("%(year)d年度政务信息化项目申报模板") % {"year": rnd.year} + ".xlsx"
     audit_record_now(event_type=events.FILE_DOWNLOADED, actor=actor, obj=rnd, object_repr=filename,
                      reason=_("申报模板"))
     return content, filename
@@ -422,41 +422,13 @@ def _project_id(value) -> int | str | None:
     return int(text) if text.isdigit() and 0 < int(text) < 2**62 else "bad"
 
 
-class _Checker:
-    """The checks of `declaration_line_declare` for many lines of one actor and round: the profile, the window
-    and the unit's exception are read once per unit."""
-
-    def __init__(self, actor, rnd: DeclarationRound):
-        self.actor, self.rnd = actor, rnd
-        self.at, self.today = timezone.now(), local_today()
-        self.params = parameters_in_force(rnd.jurisdiction, self.today)
-        window = declaration_window(rnd.year, self.params)
-        self.inside = window is not None and window[0] <= self.today <= window[1]
-        self._exceptions: dict[int, Any] = {}
-
-    def exception_for(self, unit):
-        if unit.pk not in self._exceptions:
-            self._exceptions[unit.pk] = open_exception_for(self.rnd, unit, self.at)
-        return self._exceptions[unit.pk]
-
-    def check(self, line: DeclarationLine) -> list[dict]:
-        """The results of the rules of "declaration.declare" for `line` (sets `via_exception`); raises
-        RuleViolation as `enforce` does."""
-        exception = self.exception_for(line.unit)
-        case = Case(subject=line, actor=self.actor, action="declaration.declare", data={"exception": exception},
-                    on=self.today, at=self.at)
-        results = enforce("declaration.declare", case, self.params)
-        line.via_exception = None if self.inside else exception
-        return results
-
-
 def _validate(actor, rnd: DeclarationRound, parsed: list[ParsedRow], projects_by_name: dict[str, list],
               visible_ids: dict[int, Any], declared: set[tuple[int, str]]):
     """Every row's errors (shape, project, duplicates, power, rules) and the lines of the valid rows."""
     labels = {c.key: str(c.label) for c in COLUMNS}
     field_labels = {k: str(v) for k, v in FIELD_LABELS.items()}
     line_types, classes = _line_type_names(), _class_names()
-    checker = _Checker(actor, rnd)
+    checker = DeclarationChecks(actor, rnd)
     seen: dict[tuple[int, str], int] = {}
     lines: list[tuple[ParsedRow, DeclarationLine, list]] = []
     refusals: list[tuple[ParsedRow, RuleViolation]] = []
@@ -528,7 +500,7 @@ def _validate(actor, rnd: DeclarationRound, parsed: list[ParsedRow], projects_by
                                        _("只有项目的建设单位可以申报本项目的年度计划(第八条)")))
             continue
         try:
-            results = checker.check(line)
+            results, line.via_exception = checker.check(line)
         except RuleViolation as exc:
             refusals.append((row, exc))
             columns = [field_labels.get(k, labels.get(k, "")) for k in exc.fields] or [""]

@@ -63,11 +63,6 @@ def access_plan_line_by_id(user, line_id) -> PlanLine:
     return line
 
 
-def current_edition(jurisdiction_id: int, year: int) -> AnnualPlan | None:
-    """The edition in force for `year`: the issued one."""
-    return AnnualPlan.objects.filter(jurisdiction_id=jurisdiction_id, year=year, status=PlanStatus.ISSUED).first()
-
-
 def class_history(jurisdiction_id: int, year: int, project_ids) -> dict[int, set[str]]:
     """For each project, the classes its construction lines had in issued plans of years before `year`
     (art. 9: progressive C → B → A). One query."""

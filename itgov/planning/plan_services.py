@@ -18,7 +18,7 @@ from itgov.core.dates import local_today
 from itgov.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from itgov.core.workflow import permission_denied, transition
 from itgov.rules.profiles import parameters_in_force
-from itgov.rules.registry import Case, enforce, evaluate, get_rule
+from itgov.rules.registry import Case, enforce, enforce_rule, evaluate, get_rule
 
 from .allocation import allocate
 from .choices import AdjustmentKind, LineStatus, PlanStatus
@@ -365,8 +365,13 @@ def adjustment_apply(*, actor, plan: AnnualPlan, data: dict[str, Any]) -> PlanAd
     if not form.is_valid():
         raise InvalidInput(fields=_errors(form))
     raw_items = _items(data)
-    if plan.status != PlanStatus.ISSUED:
-        raise Conflict(_("只能对已下达的现行版本提出调整(第十条)"))
+    if plan.status != PlanStatus.ISSUED:  # the edition in force first: nothing else matters on another one
+        try:
+            enforce_rule("art10.adjustment_on_current_edition", Case(subject=probe, action="adjustment.apply"))
+        except RuleViolation as exc:
+            audit_record_now(event_type=events.RULE_REFUSED, actor=actor, obj=plan, reason="adjustment.apply",
+                             rule_results=exc.violations)
+            raise
     projects = {p.pk: p for p in Project.objects.filter(pk__in=[i["project_id"] for i in raw_items],
                                                         classified=False).select_related("owner_unit")}
     missing = {f"items.{i}.project_id": [_("项目不存在或无权查看")]

@@ -88,17 +88,36 @@ def open_exception_for(rnd: DeclarationRound, unit: Unit, at: dt.datetime) -> De
     return next((e for e in candidates if unit.path.startswith(e.unit.path)), None)
 
 
+class DeclarationChecks:
+    """The rules of a declaration action (art. 8) for lines of one actor and round, with the profile, the
+    window and each unit's exception read once (an import checks many lines)."""
+
+    def __init__(self, actor, rnd: DeclarationRound):
+        self.actor, self.rnd = actor, rnd
+        self.at, self.today = timezone.now(), local_today()
+        self.params = parameters_in_force(rnd.jurisdiction, self.today)
+        window = declaration_window(rnd.year, self.params)
+        self.inside = window is not None and window[0] <= self.today <= window[1]
+        self._exceptions: dict[int, DeclarationException | None] = {}
+
+    def exception_for(self, unit: Unit) -> DeclarationException | None:
+        if unit.pk not in self._exceptions:
+            self._exceptions[unit.pk] = open_exception_for(self.rnd, unit, self.at)
+        return self._exceptions[unit.pk]
+
+    def check(self, line: DeclarationLine, action: str = "declaration.declare"):
+        """The rules' results and the exception the line relies on (None inside the window); raises
+        RuleViolation as `enforce` does."""
+        exception = self.exception_for(line.unit)
+        case = Case(subject=line, actor=self.actor, action=action, data={"exception": exception}, on=self.today,
+                    at=self.at)
+        return enforce(action, case, self.params), (None if self.inside else exception)
+
+
 def _enforce(action: str, line: DeclarationLine, actor, rnd: DeclarationRound):
-    """The rules of `action`; returns their results and the exception the line relies on (None inside the
-    window)."""
-    at, today = timezone.now(), local_today()
-    exception = open_exception_for(rnd, line.unit, at)
-    params = parameters_in_force(rnd.jurisdiction, today)
-    window = declaration_window(rnd.year, params)
-    inside = window is not None and window[0] <= today <= window[1]
-    case = Case(subject=line, actor=actor, action=action, data={"exception": exception}, on=today, at=at)
+    """The rules of `action` for one line; a refusal is audited."""
     try:
-        return enforce(action, case, params), (None if inside else exception)
+        return DeclarationChecks(actor, rnd).check(line, action)
     except RuleViolation as exc:
         audit_record_now(event_type=events.RULE_REFUSED, actor=actor, obj=rnd, reason=action,
                          rule_results=exc.violations or [{"rule": exc.rule, "article": exc.article}],

@@ -158,6 +158,19 @@ def enforce(action: str, case: Case, params: dict[str, Any]) -> list[dict[str, A
     return results
 
 
+def enforce_rule(rule_id: str, case: Case, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One rule, enforced: for a page that must refuse before anything is attempted (an edit form of what
+    may no longer be edited), with the same message and article as the action would give."""
+    rule = get_rule(rule_id)
+    outcome = evaluate(rule, case, params or {})
+    if outcome.status == "violated":
+        raise RuleViolation(rule=rule.id, article=rule.citation, message=refusal_message(rule, outcome),
+                            fields=outcome.fields,
+                            violations=[{**result_dict(rule, outcome), "message": str(rule.message),
+                                         "fields": {k: [v] for k, v in outcome.fields.items()}}])
+    return result_dict(rule, outcome)
+
+
 def compliance(case: Case, params: dict[str, Any], scope: str = "project") -> list[dict[str, Any]]:
     """Every rule of `scope` (a project's, or a plan's) with its status now, for the compliance panel and
     endpoint, or the plan workspace's validation messages."""

@@ -24,7 +24,7 @@ from itgov.planning import devplan_services as services
 from itgov.planning import reserve
 from itgov.planning.choices import DevelopmentPlanStatus
 from itgov.planning.devplan_forms import DevelopmentPlanForm, PlanTaskForm
-from itgov.rules.registry import Case, evaluate, get_rule, refusal_message
+from itgov.rules.registry import Case, enforce_rule, get_rule
 
 from .errors import domain_errors, merge_errors
 
@@ -89,10 +89,7 @@ def _no_power() -> Forbidden:
 
 def _read_only(plan) -> None:
     """A 422 citing art. 6 for an edit page of a published (or superseded) edition."""
-    rule = get_rule("art6.published_plan_read_only")
-    outcome = evaluate(rule, Case(subject=plan, action="devplan.update"), {})
-    if outcome.status == "violated":
-        raise RuleViolation(rule=rule.id, article=rule.citation, message=refusal_message(rule, outcome))
+    enforce_rule("art6.published_plan_read_only", Case(subject=plan, action="devplan.update"))
 
 
 # --- the development plan ------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from itgov.planning.plan_workflow import ADJUSTMENT_TRANSITIONS, PLAN_TRANSITION
 from itgov.projects import selectors as project_selectors
 from itgov.projects.choices import ProjectStatus
 from itgov.rules.profiles import parameters_in_force
-from itgov.rules.registry import Case, compliance
+from itgov.rules.registry import Case, compliance, enforce_rule
 
 from .errors import domain_errors, merge_errors
 from .forms import REASON_LIMIT, parse_version
@@ -491,8 +491,7 @@ def plan_line_edit(request, line_id):
         return redirect(_line_url(fresh))
     if not perms.has_perm("planning.compile_plan", user, plan):
         raise Forbidden()
-    if plan.status != PlanStatus.DRAFT:
-        raise Conflict(_("只有编制中的计划可以修改;已下达的计划须提出调整申请(第十条)"))
+    enforce_rule("art10.issued_plan_unchanged", Case(subject=plan, action="plan.line.update"))
     form = PlanLineEditForm(initial={**{name: getattr(line, name) for name in LINE_EDIT_FIELDS},
                                      "version": line.version})
     return _line_fragment(request, line, form=form)
@@ -727,9 +726,9 @@ def adjustment_apply(request, plan_id):
         return redirect("web:adjustment_detail", adjustment_id=adjustment.pk)
     kind = _kind(request.GET.get("kind"))
     if not _may_apply(user, plan, kind):
-        if plan.status != PlanStatus.ISSUED and perms.has_perm(
-                "planning.apply_adjustment", user, PlanAdjustment(plan=plan, kind=kind, unit=getattr(user, "unit", None))):
-            raise Conflict(_("只能对已下达的现行版本提出调整(第十条)"))
+        probe = PlanAdjustment(plan=plan, kind=kind, unit=getattr(user, "unit", None))
+        if plan.status != PlanStatus.ISSUED and perms.has_perm("planning.apply_adjustment", user, probe):
+            enforce_rule("art10.adjustment_on_current_edition", Case(subject=probe, action="adjustment.apply"))
         raise Forbidden()
     return _apply_page(request, plan, kind)
 

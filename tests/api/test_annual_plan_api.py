@@ -146,13 +146,13 @@ superseded     401 404 403 403 403 403 409 403 403 404
     "diff": _table(_SEEN),
     "adjustment_list": _table(_SEEN),
     # edu applies for its own project; health's application names edu's project (400 naming it); an edition
-    # already superseded cannot be adjusted (409).
+    # already superseded cannot be adjusted (422, art10.adjustment_on_current_edition, before anything else).
     "adjustment_apply": _table("""
 draft          401 404 403 403 403 403 403 404 404 404
 submitted      401 404 403 403 403 403 403 404 404 404
 cosigned       401 404 403 403 403 403 403 404 404 404
 issued         401 404 403 403 403 403 403 201 400 404
-superseded     401 404 403 403 403 403 403 409 409 404
+superseded     401 404 403 403 403 403 403 422 422 404
 """),
 }
 
@@ -480,8 +480,8 @@ def _run_row(api, op: str, state: str, row: dict[str, int], world):
             elif expected == 409:
                 assert body["error"]["code"] == "conflict", where
             elif expected == 422:
-                assert (body["error"]["rule"], body["error"]["article"]) == (
-                    "art10.issued_plan_unchanged", "第十条"), where
+                rule = "art10.adjustment_on_current_edition" if op == "adjustment_apply" else "art10.issued_plan_unchanged"
+                assert (body["error"]["rule"], body["error"]["article"]) == (rule, "第十条"), where
             elif expected == 400:  # health applies for edu's project (art. 10: its own projects only)
                 assert body["error"]["code"] == "invalid", where
                 assert body["error"]["fields"] == {f"items.{world.edu_project.pk}.project_id": ["不是本单位的项目"]}

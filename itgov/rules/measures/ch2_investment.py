@@ -278,11 +278,14 @@ def in_annual_plan(case: Case, params) -> Outcome:
 @register("art10.adjustment_on_current_edition", article=10, scope="action",
           title=_("调整以现行下达版本为基础"),
           message=_("调整申请所依据的计划版本已被新的版本替代,须按现行版本重新申请"),
-          actions=("adjustment.review", "adjustment.finance_review", "adjustment.consent"))
+          actions=("adjustment.apply", "adjustment.review", "adjustment.finance_review", "adjustment.consent"))
 def adjustment_on_current_edition(case: Case, params) -> Outcome:
-    """Every step of an adjustment judges it against the edition in force; once another adjustment has
-    issued a newer edition, this one can only be rejected or withdrawn (and applied for again)."""
+    """An adjustment is applied for, and each of its steps judged, against the edition in force (the issued
+    one); once another adjustment has issued a newer edition, this one can only be rejected or withdrawn (and
+    applied for again)."""
     base = case.subject.plan
     if base.status == "issued":
         return Outcome.met()
-    return Outcome.violated(_("所依据的第%(n)d版已被替代") % {"n": base.edition}, plan=_("已被替代的版本"))
+    if base.status == "superseded":
+        return Outcome.violated(_("所依据的第%(n)d版已被替代") % {"n": base.edition}, plan=_("已被替代的版本"))
+    return Outcome.violated(_("该计划尚未下达,编制中的计划直接修改"), plan=_("尚未下达的计划"))

@@ -241,7 +241,9 @@ def test_missing_objects_are_404(url, district, draft):
 
 def test_an_issued_edition_cannot_be_opened_for_editing(district, issued):
     line = issued.lines.first()
-    assert signed_in(district, "drc").get(f"/plan-lines/{line.pk}/edit/").status_code == 409
+    response = signed_in(district, "drc").get(f"/plan-lines/{line.pk}/edit/")
+    assert response.status_code == 422
+    assert "第十条" in response.content.decode()
 
 
 # --- the plan's POSTs --------------------------------------------------------------------------------------
