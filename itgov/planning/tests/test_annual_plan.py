@@ -302,3 +302,27 @@ def test_an_adjustment_of_a_superseded_edition_can_only_be_rejected_or_withdrawn
     withdrawn = plan_services.adjustment_transition(actor=district.users["edu"], adjustment=stale, name="withdraw",
                                                     data={"reason": "按第2版重新申请"})
     assert withdrawn.status == "withdrawn"
+
+
+def test_an_o_and_m_line_runs_from_declaration_to_the_issued_plan(monkeypatch, district, policy):
+    """Art. 8: O&M plans are declared for projects in operation. No stage reaches operation yet (a later issue
+    builds acceptance), so the project's status is set directly here: what is tested is the planning path."""
+    project = reserve(district)
+    Project.objects.filter(pk=project.pk).update(status="in_operation")
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 9, 30, 23, 59, 59, tzinfo=SHANGHAI))
+    rnd = services.declaration_round_open(actor=district.users["drc"], data={"year": 2027})
+    services.declaration_line_declare(actor=district.users["edu"], rnd=rnd, data={
+        "project_id": project.pk, "line_type": "om", "requested_amount": "120000", "proposed_class": "A",
+        "justification": "系统运行维护"})
+    plan = plan_services.annual_plan_create(actor=district.users["drc"], data={"year": 2027, "capacity": "200000"})
+    assert plan_services.annual_plan_compile(actor=district.users["drc"], plan=plan) == 1
+    line = PlanLine.objects.get(plan=plan)
+    assert (line.line_type, line.plan_class, line.amount) == ("om", "A", Decimal("120000"))
+    with pytest.raises(RuleViolation) as exc:  # an O&M line is never pre-work only (art. 9)
+        plan_services.plan_line_update(actor=district.users["drc"], line=line, data={
+            "plan_class": "C", "prework_amount": "120000"})
+    assert exc.value.rule == "art9.c_prework_only"
+    issued = issue(district, AnnualPlan.objects.get(pk=plan.pk))  # no must-start reason: O&M is not a class step
+    assert [(f.line_type, f.plan_class) for f in plan_selectors.funding(project, 2027)] == [("om", "A")]
+    assert Project.objects.get(pk=project.pk).status == "in_operation"  # only reserve projects become planned
+    assert issued.status == "issued"
