@@ -9,7 +9,7 @@ import factory
 
 from itgov.accounts.choices import Role
 from itgov.accounts.models import RoleGrant, User
-from itgov.organizations.models import Jurisdiction, Unit
+from itgov.organizations.models import Expert, Jurisdiction, Unit
 from itgov.projects.models import Project
 
 PASSWORD = "Test@2026pw"
@@ -86,5 +86,14 @@ def build_district() -> SimpleNamespace:
         "edu": UserFactory(username="edu", unit=d.edu, role=Role.OWNER),
         "health": UserFactory(username="health", unit=d.health, role=Role.OWNER),
         "supervisor": UserFactory(username="supervisor", unit=d.firm, role=Role.SUPERVISOR),
+        "expert": UserFactory(username="expert", unit=None, role=Role.EXPERT),
     }
+    jurisdiction = d.drc_unit.jurisdiction
+    # The pool (art. 28): the expert who signs in, one more from outside the district's units, and one employed by
+    # the education bureau (who must stand aside from its projects).
+    d.expert = Expert.objects.create(jurisdiction=jurisdiction, name="王专家", specialty="信息系统", employer="某大学",
+                                     user=d.users["expert"])
+    d.expert2 = Expert.objects.create(jurisdiction=jurisdiction, name="赵专家", specialty="数据治理", employer="某研究院")
+    d.conflicted_expert = Expert.objects.create(jurisdiction=jurisdiction, name="钱专家", specialty="教育信息化",
+                                                employer="区教育局", employer_unit=d.edu)
     return d

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "itgov.access",
     "itgov.planning",
     "itgov.projects",
+    "itgov.approvals",
     "itgov.api",
     "itgov.web",
     "itgov.demo",

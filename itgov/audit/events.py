@@ -50,6 +50,26 @@ ADJUSTMENT_CONSENTED = "planning.adjustment.consented"
 ADJUSTMENT_REJECTED = "planning.adjustment.rejected"
 ADJUSTMENT_WITHDRAWN = "planning.adjustment.withdrawn"
 
+APPLICATION_SAVED = "approval.application.saved"
+APPLICATION_DOCUMENT_UPLOADED = "approval.document.uploaded"
+PROJECT_CODE_RECORDED = "approval.project_code.recorded"
+PROJECT_CODES_IMPORTED = "approval.project_codes.imported"
+PARTICIPANT_ADDED = "approval.participant.added"
+PARTICIPANT_REMOVED = "approval.participant.removed"
+PARTICIPANT_CONFIRMED = "approval.participant.confirmed"
+INITIATION_SUBMITTED = "approval.submitted"
+INITIATION_REVIEW_STARTED = "approval.review.started"
+INITIATION_REVIEW_CHANGED = "approval.review.changed"
+PANEL_MEMBER_ADDED = "approval.panel.added"
+PANEL_MEMBER_REMOVED = "approval.panel.removed"
+EXPERT_OPINION_RECORDED = "approval.panel.opinion"
+INITIATION_RETURNED = "approval.returned"
+INITIATION_REJECTED = "approval.rejected"
+INITIATION_APPROVED = "approval.approved"
+APPROVAL_LETTER_GENERATED = "approval.letter.generated"
+BUDGET_RECORDED = "approval.budget.recorded"
+UNIT_SUSPENDED = "approval.unit.suspended"
+UNIT_SUSPENSION_LIFTED = "approval.unit.suspension_lifted"
 ORG_UNIT_CREATED = "org.unit.created"
 ADMIN_OBJECT_CREATED = "admin.object.created"
 ADMIN_OBJECT_CHANGED = "admin.object.changed"
@@ -102,6 +122,26 @@ EVENT_TYPES: dict[str, str] = {
     ADJUSTMENT_CONSENTED: _("区政府同意计划调整"),
     ADJUSTMENT_REJECTED: _("计划调整未通过"),
     ADJUSTMENT_WITHDRAWN: _("撤回计划调整申请"),
+    APPLICATION_SAVED: _("保存立项申请"),
+    APPLICATION_DOCUMENT_UPLOADED: _("上传立项申请材料"),
+    PROJECT_CODE_RECORDED: _("登记项目代码"),
+    PROJECT_CODES_IMPORTED: _("导入项目代码"),
+    PARTICIPANT_ADDED: _("添加参建单位"),
+    PARTICIPANT_REMOVED: _("移除参建单位"),
+    PARTICIPANT_CONFIRMED: _("参建单位确认联合申请"),
+    INITIATION_SUBMITTED: _("提交立项申请"),
+    INITIATION_REVIEW_STARTED: _("受理立项申请"),
+    INITIATION_REVIEW_CHANGED: _("填写立项审查意见"),
+    PANEL_MEMBER_ADDED: _("选派评审专家"),
+    PANEL_MEMBER_REMOVED: _("撤换评审专家"),
+    EXPERT_OPINION_RECORDED: _("专家提交评审意见"),
+    INITIATION_RETURNED: _("退回立项申请"),
+    INITIATION_REJECTED: _("不予批复立项"),
+    INITIATION_APPROVED: _("批复立项"),
+    APPROVAL_LETTER_GENERATED: _("生成立项批复文件"),
+    BUDGET_RECORDED: _("编列项目预算"),
+    UNIT_SUSPENDED: _("暂缓单位项目审批"),
+    UNIT_SUSPENSION_LIFTED: _("恢复单位项目审批"),
     ORG_UNIT_CREATED: _("新增单位"),
     ADMIN_OBJECT_CREATED: _("系统管理:新增"),
     ADMIN_OBJECT_CHANGED: _("系统管理:修改"),

@@ -48,6 +48,9 @@ class Transition:
     # Further writes the transition entails, in its transaction, after the status change and its event:
     # follow_up(fresh_object, actor, data).
     follow_up: Callable[[Any, Any, dict[str, Any]], None] | None = None
+    # What the rules need beside the object, read after the lock (so no edit slips in between):
+    # case_data(locked_object) -> extra keys for the case's data.
+    case_data: Callable[[Any], dict[str, Any]] | None = None
 
     @property
     def action(self) -> str:
@@ -105,6 +108,8 @@ def transition(obj: models.Model, t: Transition, *, actor, data: dict[str, Any] 
                 raise Conflict(_("当前状态“%(s)s”不能执行“%(t)s”") % {"s": locked.get_status_display(), "t": t.label})
             today = local_today()
             params = (params_for or (lambda o: parameters_in_force(jurisdiction_of(o), today)))(locked)
+            if t.case_data is not None:
+                data = {**data, **t.case_data(locked)}
             results = enforce(t.action, Case(subject=locked, actor=actor, action=t.action, data=data, on=today),
                               params)
             changes = t.effects(locked, data) if t.effects else {}

@@ -43,6 +43,8 @@ class Unit(TimeStamped):
                                related_name="children")
     path = models.CharField(max_length=255, editable=False, db_index=True, default="/")
     is_active = models.BooleanField(_("启用"), default=True)
+    document_prefix = models.CharField(_("发文字号前缀"), max_length=20, blank=True,
+                                       help_text=_("如“鼓发改审”:立项批复文号为 鼓发改审〔2026〕12号"))
 
     class Meta:
         verbose_name = _("单位")
@@ -71,6 +73,11 @@ class Expert(TimeStamped):
     name = models.CharField(_("姓名"), max_length=40)
     specialty = models.CharField(_("专业领域"), max_length=60)
     employer = models.CharField(_("工作单位"), max_length=100)
+    employer_unit = models.ForeignKey(Unit, verbose_name=_("所在本区单位"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="experts",
+                                      help_text=_("专家受雇于本区某单位时填写;该单位的项目不得由其评审(回避)"))
+    user = models.OneToOneField("accounts.User", verbose_name=_("登录账号"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="expert")
     title = models.CharField(_("职称"), max_length=40, blank=True)
     is_active = models.BooleanField(_("在库"), default=True)
 

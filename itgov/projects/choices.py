@@ -11,8 +11,17 @@ class ProjectStatus(models.TextChoices):
     PROPOSED = "proposed", _("已申报入库")
     IN_RESERVE = "in_reserve", _("已入储备库")
     PLANNED = "planned", _("已列入年度计划")
+    INITIATION_SUBMITTED = "initiation_submitted", _("已提交立项申请")
+    UNDER_REVIEW = "under_review", _("立项审查中")
+    APPROVED = "approved", _("已批复立项")
+    BUDGETED = "budgeted", _("已编列预算")
+    INITIATION_REJECTED = "initiation_rejected", _("立项不予批复")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
 # The stepper on the project page: the main line of the life, in order.
-MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED]
+MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED,
+             ProjectStatus.INITIATION_SUBMITTED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED,
+             ProjectStatus.BUDGETED]
+# Approved: the initiation approval fixed a baseline (art. 15); later stages add theirs.
+APPROVED_STATUSES = frozenset({ProjectStatus.APPROVED, ProjectStatus.BUDGETED})

@@ -42,6 +42,10 @@ class Project(TimeStamped):
     last_return_reason = models.TextField(_("最近退回理由"), blank=True)
     reserve_no_task_reason = models.TextField(_("未关联规划任务的入库理由"), blank=True)
     withdraw_reason = models.TextField(_("撤回理由"), blank=True)
+    project_code = models.CharField(_("项目代码"), max_length=24, unique=True, null=True, blank=True,
+                                    help_text=_("第十七条:江苏省投资项目在线审批监管平台赋予的项目代码"))
+    project_code_status = models.CharField(_("平台办理状态"), max_length=40, blank=True)
+    project_code_recorded_at = models.DateTimeField(_("项目代码登记时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
@@ -62,11 +66,20 @@ class Project(TimeStamped):
 
 
 class ProjectParticipant(models.Model):
-    """A participating unit of a joint project (art. 16); the approval issue adds the confirmation flow."""
+    """A participating unit of a joint project (art. 16). It confirms the joint application as it stands
+    (`confirmed_application`, `confirmed_version`); a later edit of the application asks for a new
+    confirmation before the lead unit can submit."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participants")
     unit = models.ForeignKey(Unit, verbose_name=_("参建单位"), on_delete=models.PROTECT)
+    role_description = models.CharField(_("承担内容"), max_length=200, blank=True)
+    added_at = models.DateTimeField(_("加入时间"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_application = models.ForeignKey("approvals.InitiationApplication", null=True, blank=True,
+                                              on_delete=models.SET_NULL, related_name="+")
+    confirmed_version = models.PositiveIntegerField(_("确认的申请版本"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("参建单位")

@@ -11,7 +11,7 @@ from itgov.access.scoping import is_authenticated, is_bureau_user, is_owner_user
 from itgov.accounts.choices import Role
 
 from .choices import ProjectStatus
-from .models import ProjectParticipant
+from .models import Project, ProjectParticipant
 
 
 @rules.predicate
@@ -51,11 +51,18 @@ def can_view_project(user, project) -> bool:
         rule = get_rule("art5.classified_visibility")
         return evaluate(rule, Case(subject=project, actor=user, action="project.view"), {}).status == "met"
     return (is_project_owner(user, project) or is_project_participant(user, project)
-            or (submitted and is_bureau_user(user)) or user.has_role(Role.AUDIT))
+            or (submitted and is_bureau_user(user)) or user.has_role(Role.AUDIT) or is_on_panel(user, project))
+
+
+def is_on_panel(user, project) -> bool:
+    """An expert sees the projects whose application is on its panel (art. 28), and no other."""
+    if not user.has_role(Role.EXPERT) or project.pk is None:
+        return False
+    return project.applications.filter(review__panel__expert__user=user).exists()
 
 
 def can_list_projects(user) -> bool:
-    return is_authenticated(user) and (user.has_role(Role.OWNER) or is_bureau_user(user))
+    return is_authenticated(user) and (user.has_role(Role.OWNER) or is_bureau_user(user) or user.has_role(Role.EXPERT))
 
 
 def visible_projects_q(user) -> Q:
@@ -68,7 +75,9 @@ def visible_projects_q(user) -> Q:
     participating_units = scope_q(user, "unit")
     participating = (Q(Exists(ProjectParticipant.objects.filter(participating_units, project=OuterRef("pk"))))
                      if participating_units is not None else nothing)
-    open_q = mine | participating | (submitted if is_bureau_user(user) else nothing)
+    on_panel = (Q(Exists(Project.objects.filter(pk=OuterRef("pk"), applications__review__panel__expert__user=user)))
+                if user.has_role(Role.EXPERT) else nothing)
+    open_q = mine | participating | on_panel | (submitted if is_bureau_user(user) else nothing)
     if user.has_role(Role.AUDIT):
         open_q = Q()  # the audit bureau reads everything (art. 4), drafts included; art. 5 still applies
     classified_q = mine | (submitted if user.has_role(Role.DRC) else nothing)

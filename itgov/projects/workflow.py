@@ -43,7 +43,8 @@ RETURN_FOR_REVISION = Transition(
     event_type=events.PROJECT_PROPOSAL_RETURNED, effects=_returned, button_class="warning", needs_reason=True,
 )
 WITHDRAW = Transition(
-    name="withdraw", label=_("撤回项目"), sources=frozenset({S.DRAFT, S.PROPOSED, S.IN_RESERVE, S.PLANNED}), target=S.WITHDRAWN,
+    name="withdraw", label=_("撤回项目"), target=S.WITHDRAWN,
+    sources=frozenset({S.DRAFT, S.PROPOSED, S.IN_RESERVE, S.PLANNED, S.INITIATION_SUBMITTED, S.UNDER_REVIEW}),
     permission="projects.withdraw", power_rule="art7.owner_unit_proposes", event_type=events.PROJECT_WITHDRAWN, effects=_withdrawn,
     button_class="outline-danger", needs_reason=True,
 )

@@ -91,6 +91,8 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("proposal_required_fields", 7, _("入库申请必填内容"), _field_list),
         Parameter("data_sharing_required_at_proposal", 28, _("项目建议须包含数据共享内容"), _bool),
         Parameter("declaration_window", 8, _("年度集中申报窗口(每年第三季度)"), _window),
+        Parameter("expert_review_threshold", 28, _("须组织专家评审的投资估算(元)(办法未规定)"),
+                  lambda v: str(_decimal(v))),
         Parameter("supervision_threshold", 19, _("须实行监理的投资额(元)"), lambda v: str(_decimal(v))),
         Parameter("supervision_pool_size", 19, _("每年确定的监理单位数量"), _int_range),
         Parameter("reapproval_overrun_ratio", 20, _("须重新立项的概算超出比例"), _ratio),

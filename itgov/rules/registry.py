@@ -71,8 +71,9 @@ class Rule:
     # "project": describes a project's standing (enforced on its actions, shown on the compliance panel);
     # "action": a condition of one action's input (a reason given), enforced, not a standing;
     # "power": who may act (art. 4, 7), enforced by the permission layer (403), listed for transparency;
-    # "plan": describes an annual investment plan's standing (enforced on its actions, shown in its workspace).
-    scope: Literal["project", "action", "power", "plan"] = "project"
+    # "plan": describes an annual investment plan's standing (enforced on its actions, shown in its workspace);
+    # "approval": describes a project's initiation application (enforced on its actions, shown on its page).
+    scope: Literal["project", "action", "power", "plan", "approval"] = "project"
 
     @property
     def citation(self) -> str:
@@ -83,7 +84,7 @@ _REGISTRY: dict[str, Rule] = {}
 
 
 def register(rule_id: str, *, article: int, title: Any, message: Any, parameters: tuple[str, ...] = (),
-             actions: tuple[str, ...] = (), scope: Literal["project", "action", "power", "plan"] = "project"):
+             actions: tuple[str, ...] = (), scope: Literal["project", "action", "power", "plan", "approval"] = "project"):
     """Decorator: `@register("art13.no_procurement_before_approval", article=13, ...)`."""
 
     def decorate(fn: Callable[[Case, dict[str, Any]], Outcome]) -> Callable:

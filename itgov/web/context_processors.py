@@ -17,14 +17,15 @@ SECTIONS = {
 }
 
 
-# The navigation in the order of a project's life: plan, propose, reserve, declare, fund; then reference.
-ORDER = ["home", "devplans", "projects", "reserve", "declarations", "plans", "rules", "audit", "sysadmin", "api"]
+# The navigation in the order of a project's life: plan, propose, reserve, declare, fund, approve; then reference.
+ORDER = ["home", "devplans", "projects", "reserve", "declarations", "plans", "approvals", "expert_reviews",
+         "suspensions", "rules", "audit", "sysadmin", "api"]
 
 
 def _modules():
-    from . import views_devplans, views_documents, views_plans
+    from . import views_application, views_approvals, views_devplans, views_documents, views_plans
 
-    return (views_devplans, views_plans, views_documents)
+    return (views_devplans, views_plans, views_documents, views_application, views_approvals)
 
 
 def _section(request) -> str:

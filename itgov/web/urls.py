@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import converters, views, views_devplans, views_documents, views_plans  # noqa: F401  (converters first)
+from . import (  # noqa: F401  (converters first)
+    converters,
+    views,
+    views_application,
+    views_approvals,
+    views_devplans,
+    views_documents,
+    views_plans,
+)
 
 app_name = "web"
 
@@ -26,4 +34,5 @@ urlpatterns = [
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("healthz", views.healthz, name="healthz"),
 ]
-urlpatterns += views_devplans.urlpatterns + views_plans.urlpatterns + views_documents.urlpatterns
+urlpatterns += (views_devplans.urlpatterns + views_plans.urlpatterns + views_documents.urlpatterns
+                + views_application.urlpatterns + views_approvals.urlpatterns)
