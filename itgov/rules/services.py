@@ -27,6 +27,10 @@ def _jurisdiction(spec: dict) -> Jurisdiction:
     return obj
 
 
+def _set(parameters: dict) -> dict:
+    return {name: value for name, value in parameters.items() if value is not None}
+
+
 def policy_profile_load(*, actor, spec: dict) -> PolicyProfile:
     """Create the profile `spec` describes; loading the same one again changes nothing. A profile already
     in force is never rewritten (art. 31: a case is judged by the version in force at its date)."""
@@ -42,6 +46,11 @@ def policy_profile_load(*, actor, spec: dict) -> PolicyProfile:
         existing = PolicyProfile.objects.filter(jurisdiction=jurisdiction, effective_from=effective_from).first()
         if existing is not None:
             if existing.parameters == profile.parameters and existing.name == profile.name:
+                return existing
+            if _set(existing.parameters) == _set(profile.parameters) and existing.name == profile.name:
+                # Only parameters that are not set (null) were added: no case is judged differently.
+                existing.parameters = profile.parameters
+                existing.save(update_fields=["parameters"])
                 return existing
             if existing.in_force_on(local_today()):
                 raise Conflict(f"{existing} is in force and cannot be changed; add a new version")

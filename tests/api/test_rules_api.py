@@ -62,7 +62,7 @@ def test_rules_lists_every_rule_with_article_title_and_parameters(api, district)
         assert ARTICLE.match(item["article"]), item["article"]
         assert item["id"].startswith(f"art{item['article_number']}.")
         assert re.search(r"[\u4e00-\u9fff]", item["title"]) and re.search(r"[\u4e00-\u9fff]", item["message"])
-        assert item["scope"] in ("project", "action", "power", "plan")
+        assert item["scope"] in ("project", "action", "power", "plan", "approval")
         # each parameter a rule reads is reported with the Gulou value
         assert item["parameters"] == {name: GULOU["parameters"][name] for name in item["parameters"]}
 

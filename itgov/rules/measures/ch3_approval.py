@@ -162,9 +162,11 @@ def application_complete(case: Case, params) -> Outcome:
     application = _application(case)
     if application is None:
         return Outcome.pending(_("尚未编制立项申请"))
-    labels = {"construction_content": _("建设内容"), "scale": _("建设规模"), "standards": _("建设标准"),
-              "technical_approach": _("技术路线")}
-    missing = {name: _("必填") for name in labels if _blank(getattr(application, name))}
+    texts = {"construction_content": _("建设内容"), "scale": _("建设规模"), "standards": _("建设标准"),
+             "technical_approach": _("技术路线")}
+    labels = {**texts, "investment": _("投资估算"), "start_date": _("计划开工"), "end_date": _("计划完工"),
+              "milestones": _("进度里程碑")}
+    missing = {name: _("必填") for name in texts if _blank(getattr(application, name))}
     if application.total <= 0:
         missing["investment"] = _("投资估算须大于0")
     if application.start_date is None:
@@ -176,9 +178,7 @@ def application_complete(case: Case, params) -> Outcome:
     if not list(application.milestones.all()):
         missing["milestones"] = _("至少填写一个进度里程碑")
     if missing:
-        names = "、".join(str(labels.get(n, {"investment": _("投资估算"), "start_date": _("计划开工"),
-                                             "end_date": _("计划完工"), "milestones": _("进度里程碑")}[n]))
-                         for n in missing)
+        names = "、".join(str(labels[n]) for n in missing)
         return _missing(case, _("缺少或有误:%(n)s") % {"n": names}, **missing)
     return Outcome.met(_("总投资估算 %(t)s 万元") % {"t": application.total_wan})
 

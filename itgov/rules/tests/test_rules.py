@@ -108,3 +108,19 @@ def test_loading_is_idempotent_and_a_profile_in_force_is_never_rewritten(policy)
                                               "parameters": {"min_trial_run": -3}})
     assert "parameters" in exc.value.fields
     assert PolicyProfile.objects.count() == 1
+
+
+def test_a_profile_in_force_may_gain_a_parameter_that_is_not_set(policy):
+    # given the profile in force, without one open parameter (as a database loaded before it was declared)
+    earlier = {k: v for k, v in policy.parameters.items() if k != "expert_review_threshold"}
+    PolicyProfile.objects.filter(pk=policy.pk).update(parameters=earlier)
+    spec = {"jurisdiction": {"code": "320106", "name": "鼓楼区", "level": "district"}, "name": policy.name,
+            "effective_from": "2021-12-31", "parameters": {**earlier, "expert_review_threshold": None}}
+
+    # when the bundled file, which declares it unset, is loaded again
+    loaded = policy_profile_load(actor=None, spec=spec)
+
+    # then it is added (no case is judged differently), but setting it would still be a rewrite
+    assert loaded.parameters["expert_review_threshold"] is None
+    with pytest.raises(Conflict):
+        policy_profile_load(actor=None, spec={**spec, "parameters": {**earlier, "expert_review_threshold": "5000000"}})
