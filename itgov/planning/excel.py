@@ -104,7 +104,9 @@ def declarable_projects(actor) -> list:
 
     if not actor.has_role(Role.OWNER):
         return []
-    qs = (projects_visible_to(actor).filter(classified=False, status__in=("in_reserve", "planned", "in_operation"))
+    from itgov.projects.choices import CONSTRUCTION_DECLARABLE
+
+    qs = (projects_visible_to(actor).filter(classified=False, status__in=[*CONSTRUCTION_DECLARABLE, "in_operation"])
           .order_by("owner_unit__code", "name", "pk"))
     return [p for p in qs if perms.has_perm("planning.declare", actor, DeclarationLine(project=p))]
 

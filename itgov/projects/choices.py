@@ -23,5 +23,9 @@ class ProjectStatus(models.TextChoices):
 MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED,
              ProjectStatus.INITIATION_SUBMITTED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED,
              ProjectStatus.BUDGETED]
+# A construction plan may be declared for a reserve project, and for one continuing towards construction
+# (art. 9: class A funds continuing projects in full).
+CONSTRUCTION_DECLARABLE = frozenset({ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED, ProjectStatus.INITIATION_SUBMITTED,
+                                     ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.BUDGETED})
 # Approved: the initiation approval fixed a baseline (art. 15); later stages add theirs.
 APPROVED_STATUSES = frozenset({ProjectStatus.APPROVED, ProjectStatus.BUDGETED})

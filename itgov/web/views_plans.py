@@ -33,7 +33,7 @@ from itgov.planning.forms import (
 from itgov.planning.models import AnnualPlan, PlanAdjustment, PlanLine
 from itgov.planning.plan_workflow import ADJUSTMENT_TRANSITIONS, PLAN_TRANSITIONS
 from itgov.projects import selectors as project_selectors
-from itgov.projects.choices import ProjectStatus
+from itgov.projects.choices import CONSTRUCTION_DECLARABLE
 from itgov.rules.profiles import parameters_in_force
 from itgov.rules.registry import Case, compliance, enforce_rule
 
@@ -47,7 +47,7 @@ ITEM_FIELDS = ("project_id", "line_type", "remove", "plan_class", "amount", "pre
                "must_start_reason")
 LINE_EDIT_FIELDS = ("plan_class", "amount", "prework_amount", "priority", "must_start_reason", "skip_reason", "note")
 LINE_ADD_FIELDS = ("project_id", "line_type", *LINE_EDIT_FIELDS, "requested_amount")
-PLANNABLE = (ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED)
+PLANNABLE = CONSTRUCTION_DECLARABLE  # reserve projects and those continuing towards construction (art. 9)
 TRUE_VALUES = {"on", "true", "1", "yes"}
 
 
@@ -208,7 +208,7 @@ def _merge_line_errors(form, exc: DomainError) -> None:
 
 
 def _plannable_projects(user) -> list:
-    """The reserve and planned projects (not classified, art. 5) the user sees: the picker of a new line."""
+    """The reserve and continuing projects (not classified, art. 5) the user sees: the picker of a new line."""
     return list(project_selectors.projects_visible_to(user).filter(status__in=PLANNABLE, classified=False)
                 .select_related("owner_unit").order_by("owner_unit__code", "name"))
 

@@ -88,6 +88,8 @@ class ProjectOut(ProjectSummary):
     last_return_reason: str
     reserve_no_task_reason: str
     withdraw_reason: str
+    project_code: str | None = Field(None, description="项目代码(第十七条,GB/T 40058)")
+    project_code_status: str = Field("", description="省投资项目在线审批监管平台的办理状态")
     created_at: dt.datetime
     actions: list[str] = []
 

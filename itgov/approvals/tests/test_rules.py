@@ -137,3 +137,18 @@ def test_a_second_approval_numbers_the_next_document(district):
     assert (first.document_seq + 1, first.document_year) == (second.document_seq, second.document_year)
     assert second.document_number == f"drc局〔{second.document_year}〕{second.document_seq}号"
     assert first.version == second.version == 1
+
+
+@pytest.mark.parametrize(("state", "status"), [("submitted", "met"), ("approved", "met"), ("budgeted", "met"),
+                                               ("rejected", "violated")])
+def test_a_project_continuing_towards_construction_may_be_declared_for_next_year(district, state, status):
+    # art. 9: class A funds continuing projects; a rejected one has nothing to continue
+    from itgov.planning.models import DeclarationLine
+    from itgov.rules.registry import evaluate, get_rule
+
+    project = approval_maker(district)(state, panel=False).project
+    line = DeclarationLine(project=project, line_type="construction")
+
+    outcome = evaluate(get_rule("art8.declared_project_eligible"), Case(subject=line, action="declaration.declare"), {})
+
+    assert outcome.status == status

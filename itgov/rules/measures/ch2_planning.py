@@ -166,8 +166,10 @@ def declared_project_eligible(case: Case, params) -> Outcome:
     if project.classified:
         return Outcome.violated(_("涉密项目按照有关规定执行(第五条)"), project_id=_("涉密项目不在本系统申报"))
     if line.line_type == "construction":
-        if project.status in ("in_reserve", "planned"):
-            return Outcome.met(_("储备库项目"))
+        from itgov.projects.choices import CONSTRUCTION_DECLARABLE
+
+        if project.status in CONSTRUCTION_DECLARABLE:
+            return Outcome.met(_("储备库项目") if project.status == "in_reserve" else project.get_status_display())
         return Outcome.violated(_("建设计划只能申报已纳入储备库的项目(第七条)"), project_id=_("项目未入储备库"))
     if project.status == "in_operation":
         return Outcome.met(_("已投入运行"))
