@@ -216,6 +216,9 @@ class PanelMember(models.Model):
     opinion = models.CharField(_("评审意见"), max_length=24, choices=ExpertOpinion.choices, blank=True)
     opinion_text = models.TextField(_("意见说明"), blank=True)
     opinion_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    help_text=_("专家本人,或为没有账号的专家代为录入会议意见的区发改委(大数据局)人员"))
 
     class Meta:
         verbose_name = _("评审专家组成员")

@@ -27,6 +27,12 @@ def is_panel_expert(user, member) -> bool:
 
 
 @rules.predicate
+def records_for_expert_without_login(user, member) -> bool:
+    """An expert without an account gives the opinion at the review meeting; DRC records it from the minutes."""
+    return member is not None and member.expert.user_id is None and is_drc(user)
+
+
+@rules.predicate
 def is_expert_only(user) -> bool:
     """An expert sees the projects on its panels, but not the other roles' papers (the approval letter, the budget)."""
     return is_authenticated(user) and user.roles == frozenset({Role.EXPERT})
@@ -43,8 +49,8 @@ rules.add_perm("approvals.review", is_drc)
 rules.add_perm("approvals.decide", is_drc)
 rules.add_perm("approvals.manage_suspensions", is_drc)
 rules.add_perm("approvals.exchange_codes", is_drc)
-# An expert of the panel records an opinion (art. 28).
-rules.add_perm("approvals.record_opinion", is_panel_expert)
+# An expert of the panel records its opinion (art. 28); DRC records one given at a meeting by an expert without login.
+rules.add_perm("approvals.record_opinion", is_panel_expert | records_for_expert_without_login)
 # Finance budgets from the approval (art. 15).
 rules.add_perm("approvals.record_budget", is_finance)
 # The approval letter and the budget: whoever sees the project, except an expert (who sees the application).

@@ -408,7 +408,8 @@ def panel_remove(*, actor, project: Project, member: PanelMember) -> None:
 
 
 def opinion_record(*, actor, project: Project, member: PanelMember, data: dict[str, Any]) -> PanelMember:
-    """The expert's own opinion; it may be revised until DRC decides (the audit trail keeps every one)."""
+    """The expert's own opinion — or, for an expert without an account, the one given at the review meeting,
+    recorded by DRC. It may be revised until DRC decides (the audit trail keeps every one)."""
     if not perms.has_perm("approvals.record_opinion", actor, member):
         raise permission_denied(actor=actor, obj=project, action="panel.opinion", power_rule="art28.expert_opines")
     _state(project, {ProjectStatus.UNDER_REVIEW}, _("当前状态“%(s)s”不在审查中,不能提交评审意见"))
@@ -420,7 +421,7 @@ def opinion_record(*, actor, project: Project, member: PanelMember, data: dict[s
         _hold(project, {ProjectStatus.UNDER_REVIEW})
         if PanelMember.objects.filter(pk=member.pk, opinion_at=member.opinion_at).update(
                 opinion=form.cleaned_data["opinion"], opinion_text=form.cleaned_data["opinion_text"].strip(),
-                opinion_at=timezone.now()) != 1:
+                opinion_at=timezone.now(), recorded_by=actor) != 1:
             raise Conflict()
         fresh = PanelMember.objects.select_related("expert").get(pk=member.pk)
         audit_record(event_type=events.EXPERT_OPINION_RECORDED, actor=actor, obj=fresh, project_id=project.pk,

@@ -225,6 +225,7 @@ class Migration(migrations.Migration):
                 ('opinion', models.CharField(blank=True, choices=[('agree', '同意'), ('agree_with_changes', '修改后同意'), ('disagree', '不同意')], max_length=24, verbose_name='评审意见')),
                 ('opinion_text', models.TextField(blank=True, verbose_name='意见说明')),
                 ('opinion_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
+                ('recorded_by', models.ForeignKey(blank=True, help_text='专家本人,或为没有账号的专家代为录入会议意见的区发改委(大数据局)人员', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
                 ('expert', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='organizations.expert', verbose_name='专家')),
                 ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel', to='approvals.approvalreview')),
             ],

@@ -1,18 +1,21 @@
-"""A baseline is never edited (art. 15): the database refuses an UPDATE of its row on SQLite and on
-PostgreSQL, whatever code tries. A re-approval inserts a new version."""
+"""A baseline is never edited nor deleted (art. 15): the database refuses an UPDATE or DELETE of its row on
+SQLite and on PostgreSQL, whatever code tries. A re-approval inserts a new version."""
 
 from django.db import migrations
 
 SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS approvals_baseline_no_update BEFORE UPDATE ON approvals_baseline
        BEGIN SELECT RAISE(ABORT, 'approvals_baseline is immutable'); END;""",
+    """CREATE TRIGGER IF NOT EXISTS approvals_baseline_no_delete BEFORE DELETE ON approvals_baseline
+       BEGIN SELECT RAISE(ABORT, 'approvals_baseline is immutable'); END;""",
 ]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS approvals_baseline_no_update;"]
+SQLITE_DROP = ["DROP TRIGGER IF EXISTS approvals_baseline_no_update;",
+               "DROP TRIGGER IF EXISTS approvals_baseline_no_delete;"]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION approvals_baseline_immutable() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'approvals_baseline is immutable'; END; $$ LANGUAGE plpgsql;""",
     """DROP TRIGGER IF EXISTS approvals_baseline_immutable ON approvals_baseline;""",
-    """CREATE TRIGGER approvals_baseline_immutable BEFORE UPDATE ON approvals_baseline
+    """CREATE TRIGGER approvals_baseline_immutable BEFORE UPDATE OR DELETE ON approvals_baseline
        FOR EACH ROW EXECUTE FUNCTION approvals_baseline_immutable();""",
 ]
 POSTGRES_DROP = ["DROP TRIGGER IF EXISTS approvals_baseline_immutable ON approvals_baseline;",

@@ -123,6 +123,8 @@ def test_the_database_refuses_to_change_a_baseline(district):
 
     with pytest.raises(DatabaseError), transaction.atomic():
         Baseline.objects.filter(pk=baseline.pk).update(approved_estimate="9999999.00")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Baseline.objects.filter(pk=baseline.pk)._raw_delete(Baseline.objects.db)
     with pytest.raises(RuntimeError):
         baseline.save()
 
@@ -152,3 +154,20 @@ def test_a_project_continuing_towards_construction_may_be_declared_for_next_year
     outcome = evaluate(get_rule("art8.declared_project_eligible"), Case(subject=line, action="declaration.declare"), {})
 
     assert outcome.status == status
+
+
+def test_drc_records_the_meeting_opinion_of_an_expert_without_login_but_not_of_one_with(district):
+    from itgov.core.errors import Forbidden
+
+    world = approval_maker(district)("reviewed")  # district.expert (with a login) already gave an opinion
+    drc = district.users["drc"]
+    offline = services.panel_add(actor=drc, project=world.project, data={"expert_id": district.expert2.pk})
+
+    recorded = services.opinion_record(actor=drc, project=world.project, member=offline,
+                                       data={"opinion": "agree_with_changes", "opinion_text": "补充运维方案。"})
+
+    assert (recorded.opinion, recorded.recorded_by) == ("agree_with_changes", drc)
+    with pytest.raises(Forbidden) as exc:
+        services.opinion_record(actor=drc, project=world.project, member=world.member, data={"opinion": "disagree",
+                                                                                              "opinion_text": "x"})
+    assert exc.value.article == "第二十八条"
