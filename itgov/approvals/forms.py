@@ -133,6 +133,12 @@ class DataResourceForm(forms.Form):
     into_catalogue = forms.BooleanField(label=_("纳入全区目录"), required=False)
     source_or_use = forms.CharField(label=_("来源或用途"), max_length=200, required=False)
 
+    def clean_into_catalogue(self):
+        """Left out, a resource is collected into the district catalogue (art. 27), as the model's default."""
+        if "into_catalogue" not in self.data:
+            return True
+        return self.cleaned_data["into_catalogue"]
+
 
 ROW_FORMS = {"milestones": MilestoneForm, "performance_targets": TargetForm, "data_resources": DataResourceForm}
 

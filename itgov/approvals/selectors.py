@@ -126,18 +126,30 @@ def expert_pool(project) -> QuerySet:
 
 
 def projects_awaiting_approval_q(user) -> Q:
-    """What waits for this user in the approval stage (我的待办): DRC the submitted and reviewed
-    applications, Finance the approved projects to budget, a participant the joint applications to confirm."""
+    """What waits for this user in the approval stage (我的待办): DRC the submitted and reviewed applications,
+    Finance the approved projects to budget, a participating unit the joint applications it has not confirmed
+    as they stand now, an expert the panels still waiting for its opinion."""
+    from django.db.models import Exists, OuterRef, Subquery
+
     from itgov.access.scoping import scope_q
     from itgov.accounts.choices import Role
     from itgov.projects.choices import ProjectStatus
+    from itgov.projects.models import ProjectParticipant
 
     waiting = Q(pk__in=[])
     if user.has_role(Role.DRC):
         waiting |= Q(status__in=[ProjectStatus.INITIATION_SUBMITTED, ProjectStatus.UNDER_REVIEW])
     if user.has_role(Role.FINANCE):
         waiting |= Q(status=ProjectStatus.APPROVED)
-    participating = scope_q(user, "participants__unit")
-    if participating is not None:
-        waiting |= participating & Q(status=ProjectStatus.PLANNED, participants__confirmed_at__isnull=True)
+    mine = scope_q(user, "unit")
+    if mine is not None:
+        latest = InitiationApplication.objects.filter(project=OuterRef("project")).order_by("-number")
+        unconfirmed = (ProjectParticipant.objects.filter(mine, project=OuterRef("pk"))
+                       .exclude(confirmed_application=Subquery(latest.values("pk")[:1]),
+                                confirmed_version=Subquery(latest.values("version")[:1])))
+        applied = InitiationApplication.objects.filter(project=OuterRef("pk"))
+        waiting |= Q(Exists(unconfirmed), Exists(applied), status=ProjectStatus.PLANNED)
+    if user.has_role(Role.EXPERT):
+        seat = PanelMember.objects.filter(expert__user=user, opinion="", review__application__project=OuterRef("pk"))
+        waiting |= Q(Exists(seat), status=ProjectStatus.UNDER_REVIEW)
     return waiting

@@ -107,14 +107,6 @@ def application_snapshot(application: InitiationApplication | None) -> dict[str,
     return data
 
 
-def _form_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return value
-    return value
-
-
 def application_save(*, actor, project: Project, data: dict[str, Any], expected_version: int | None = None
                      ) -> InitiationApplication:
     """Create or edit the project's application. Fields left out keep their values; a list given
@@ -128,7 +120,10 @@ def application_save(*, actor, project: Project, data: dict[str, Any], expected_
     unknown = sorted(set(data) - set(APPLICATION_SCALARS) - set(f.ROW_FORMS))
     if unknown:
         raise InvalidInput(fields={name: _("不允许的字段") for name in unknown})
-    merged = {name: _form_value(before.get(name)) for name in APPLICATION_SCALARS} if application else dict.fromkeys(INVESTMENT_FIELDS, "0")
+    if application is None:
+        merged = dict.fromkeys(INVESTMENT_FIELDS, "0")
+    else:
+        merged = {name: "" if before.get(name) is None else before[name] for name in APPLICATION_SCALARS}
     merged.update({k: ("" if v is None else v) for k, v in scalars.items()})
     form = f.ApplicationForm(data=merged)
     errors = f.form_errors(form) if not form.is_valid() else {}
@@ -251,8 +246,8 @@ def participant_add(*, actor, project: Project, data: dict[str, Any]) -> Project
     if not form.is_valid():
         raise InvalidInput(fields=f.form_errors(form))
     _state(project, PARTICIPANTS_EDITABLE, _("当前状态“%(s)s”不能调整参建单位"))
-    unit = Unit.objects.filter(pk=form.cleaned_data["unit_id"], is_active=True,
-                               kind__in=["department", "street"]).first()
+    unit = Unit.objects.filter(pk=form.cleaned_data["unit_id"], is_active=True, kind__in=["department", "street"],
+                               jurisdiction=project.owner_unit.jurisdiction_id).first()
     if unit is None:
         raise InvalidInput(fields={"unit_id": _("须为本区的部门或街道")})
     if unit.pk == project.owner_unit_id:
@@ -482,8 +477,9 @@ def issuing_unit(project: Project) -> Unit:
 
 def document_number(unit: Unit, year: int, seq: int) -> str:
     """鼓发改审〔2026〕12号 (GB/T 9704: issuing-body prefix, year in hexagonal brackets, number)."""
-    prefix = unit.document_prefix or unit.display_name
-    return f"{prefix}〔{year}〕{seq}号"
+    from .letter import document_prefix
+
+    return f"{document_prefix(unit)}〔{year}〕{seq}号"
 
 
 def after_approval(project: Project, actor, data: dict) -> None:
@@ -570,7 +566,10 @@ def suspension_create(*, actor, data: dict[str, Any]) -> UnitSuspension:
     form = f.SuspensionForm(data=data)
     if not form.is_valid():
         raise InvalidInput(fields=f.form_errors(form))
-    unit = Unit.objects.filter(pk=form.cleaned_data["unit_id"], kind__in=["department", "street"]).first()
+    from itgov.planning.services import _jurisdiction
+
+    unit = Unit.objects.filter(pk=form.cleaned_data["unit_id"], kind__in=["department", "street"],
+                               jurisdiction=_jurisdiction()).first()
     if unit is None:
         raise InvalidInput(fields={"unit_id": _("须为本区的部门或街道")})
     project = None
@@ -594,6 +593,8 @@ def suspension_lift(*, actor, suspension: UnitSuspension, data: dict[str, Any],
     if not perms.has_perm("approvals.manage_suspensions", actor):
         raise permission_denied(actor=actor, obj=suspension, action="suspension.lift", power_rule="art23.drc_suspends")
     reason = _reason(data)["reason"]
+    if not reason:
+        raise InvalidInput(fields={"reason": _("必填:写明解除暂缓的理由(第二十三条)")})
     if suspension.lifted_at is not None:
         raise Conflict(_("暂缓审批已经解除"))
     with transaction.atomic():

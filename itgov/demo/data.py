@@ -1,5 +1,5 @@
-"""Demo data for itgov: units, experts, the development plan, 60 project proposals and the annual investment
-plan of Gulou District.
+"""Demo data for itgov: units, experts, the development plan, 60 project proposals, the annual investment
+plan of Gulou District and the initiation approvals of some of its projects.
 
 Pure Python, no Django imports, deterministic. Every name of a person, company and expert here is
 invented; unit names follow the district's real organisation. Amounts are Decimal yuan as strings with
@@ -95,6 +95,10 @@ UNITS: list[dict] = [
      "kind": "supervision_firm", "bureau_role": None, "parent": None},
 ]
 
+# The issuing-body prefix of a unit's document numbers (GB/T 9704): DRC's approval letters read
+# 鼓发改审〔YYYY〕N号 (art. 15).
+DOCUMENT_PREFIXES: dict[str, str] = {"drc": "鼓发改审"}
+
 # ---------------------------------------------------------------------------------------------------
 # Expert pool (art. 22, 28). Invented people.
 # ---------------------------------------------------------------------------------------------------
@@ -112,7 +116,14 @@ EXPERTS: list[dict] = [
     {"name": "严嘉禾", "specialty": "数据安全", "employer": "南京信息工程大学计算机学院", "title": "教授"},
     {"name": "葛红梅", "specialty": "财务与绩效评价", "employer": "江苏中和信会计师事务所有限公司", "title": "高级会计师"},
     {"name": "邵启航", "specialty": "物联网与智慧城市", "employer": "河海大学物联网工程学院", "title": "副教授"},
+    {"name": "冯立群", "specialty": "医疗卫生信息化", "employer": "区卫生健康委员会信息中心", "title": "高级工程师"},
 ]
+
+# An expert employed by a district unit stands aside from that unit's projects, and from the joint projects it
+# takes part in (art. 15): expert name → unit code.
+EXPERT_EMPLOYER_UNITS: dict[str, str] = {"冯立群": "health"}
+# The expert who signs in (role expert) and sees only the projects on its panels (art. 28): username → expert.
+EXPERT_LOGINS: dict[str, str] = {"expert": "顾维民"}
 
 # ---------------------------------------------------------------------------------------------------
 # Development plan (art. 6) and its key tasks.
@@ -1062,6 +1073,297 @@ NEXT_YEAR_PLAN: dict = {
 }
 
 # ---------------------------------------------------------------------------------------------------
+# Initiation approval (art. 13–17, 23, 28): projects of this year's issued plan taken through the approval
+# by the roles that would act — the owner unit, the DRC, the expert who signs in, Finance. `state`:
+#   drafting      the application partly filled (the compliance panel lists what is missing), not submitted
+#   submitted     complete, submitted, waiting for DRC
+#   under_review  DRC has accepted it; the review (and any panel) as given
+#   returned      DRC sent it back with reasons (the project is planned again, decision "returned")
+#   approved      a baseline and its letter 鼓发改审〔YYYY〕N号
+#   budgeted      approved, then budgeted by Finance by year and fund source
+# Dates are month offsets from the month the demo loads ("start"/"end", milestones); budget years are offsets
+# from this year. A project code is 〈YYMM of loading〉-〈region〉-65-01-〈serial〉 (GB/T 40058; the first free
+# serial from `code_serial`). `application` holds the ApplicationForm fields; the construction content is
+# the proposal's. Amounts are yuan; a complete application's breakdown adds up to the proposal's estimate.
+# Only the expert who signs in (EXPERT_LOGINS) can record an opinion; the other seats stay pending.
+# ---------------------------------------------------------------------------------------------------
+
+APPROVAL_STATES = ("drafting", "submitted", "under_review", "returned", "approved", "budgeted")
+
+APPROVALS: list[dict] = [
+    {
+        "project": "鼓楼区全民健康信息平台升级改造项目", "state": "drafting", "code_serial": None,
+        "participants": [],
+        # A C line of the plan: the unit is writing its feasibility study with the pre-work money. Standards,
+        # technical approach, milestones, benefit and satisfaction targets, security measures, the feasibility
+        # study and the project code are still missing.
+        "application": {
+            "scale": "接入区属13家社区卫生服务中心和2家区属医院,服务常住人口约94万人,归集电子健康档案约88万份。",
+            "hardware": "820000.00", "software": "1960000.00", "integration": "450000.00",
+            "start": 4, "end": 16,
+            "data_sharing_summary": "居民电子健康档案和电子病历共享数据按有条件共享编入全区政务数据资源目录,"
+                                    "通过区公共数据共享交换平台向医保、民政部门提供经授权的查询接口,并向市全民健康信息平台上报。",
+            "shared_platforms": ["gov_cloud", "data_exchange", "identity"],
+            "protection_level": 3,
+        },
+        "milestones": [],
+        "targets": [("output_quantity", "接入医疗卫生机构数量", "家", "15"),
+                    ("output_quality", "互联互通成熟度测评等级", "", "四级甲等")],
+        "data_resources": [("居民电子健康档案", "produced", "conditional", True, "各医疗卫生机构诊疗和公共卫生服务产生")],
+        "documents": ["application_report"],
+        "review": None, "panel": [], "return_reason": "", "decision": None, "budget": None,
+    },
+    {
+        "project": "鼓楼区食品安全智慧监管平台建设项目", "state": "submitted", "code_serial": 101,
+        "participants": [],
+        "application": {
+            "scale": "覆盖全区约1.4万户持证食品经营主体,接入餐饮单位和学校食堂后厨视频约1200路,配备移动检查终端60台。",
+            "standards": "符合食品安全风险分级管理和“互联网+明厨亮灶”相关技术要求,按网络安全等级保护第二级建设。",
+            "technical_approach": "依托市级食品安全智慧监管平台建设区级节点,部署于区政务云;后厨视频经区视频资源共享平台汇聚,"
+                                  "移动检查使用统一身份认证。",
+            "hardware": "380000.00", "software": "980000.00", "services": "160000.00", "integration": "240000.00",
+            "supervision_fee": "60000.00", "prework": "60000.00", "other": "40000.00",
+            "start": 2, "end": 11,
+            "data_sharing_summary": "食品经营主体风险等级和检查结果按有条件共享编入全区目录,经区公共数据共享交换平台"
+                                    "向教育、卫健部门共享学校和医院食堂监管数据;使用市场主体登记数据。",
+            "shared_platforms": ["gov_cloud", "data_exchange", "identity", "video"],
+            "protection_level": 2,
+            "security_measures": "按等级保护第二级要求建设,视频数据加密传输,移动终端统一准入管理,上线前完成等级测评。",
+        },
+        "milestones": [("完成招标采购", 3), ("风险分级和移动检查模块上线", 7), ("系统初步验收", 11)],
+        "targets": [("output_quantity", "接入后厨视频路数", "路", "1200"),
+                    ("output_timeliness", "系统上线时间", "月", "≤9"),
+                    ("benefit", "食品经营主体风险分级覆盖率", "%", "100"),
+                    ("satisfaction", "监管人员使用满意度", "%", "≥90")],
+        "data_resources": [("食品经营主体风险等级信息", "produced", "conditional", True, "风险分级评定产生"),
+                           ("市场主体登记信息", "consumed", "unconditional", False, "区市场主体信用信息库")],
+        "documents": ["application_report", "feasibility_study"],
+        "review": None, "panel": [], "return_reason": "", "decision": None, "budget": None,
+    },
+    {
+        "project": "鼓楼区应急指挥信息化平台建设项目", "state": "under_review", "code_serial": 102,
+        "participants": [],
+        "application": {
+            "scale": "建设应急值守、预案管理、资源一张图、融合通信调度4个模块;改造区应急指挥中心大屏1套、视频会商终端15套;"
+                     "配置单兵和无人机图传设备各10套。",
+            "standards": "符合应急管理信息化建设相关标准规范,按网络安全等级保护第三级建设。",
+            "technical_approach": "部署于区政务云,经电子政务外网接入各部门和13个街道;融合通信对接公安视频、城管感知和气象数据,"
+                                  "与市级应急指挥平台级联。",
+            "hardware": "1450000.00", "software": "1280000.00", "services": "320000.00", "integration": "560000.00",
+            "supervision_fee": "120000.00", "prework": "150000.00", "other": "70000.00",
+            "start": 1, "end": 8,
+            "data_sharing_summary": "应急资源和救援队伍数据按有条件共享编入全区目录;经区视频资源共享平台调用公安视频,"
+                                    "经共享交换平台使用城管感知和气象数据,处置信息向市级平台上报。",
+            "shared_platforms": ["gov_cloud", "egov_network", "data_exchange", "video", "gis"],
+            "protection_level": 3,
+            "security_measures": "按第三级要求建设,指挥调度数据加密传输,上线前完成等级测评和商用密码应用安全性评估。",
+        },
+        "milestones": [("完成招标采购", 2), ("汛期前指挥调度模块上线", 6), ("与市级平台级联并初步验收", 8)],
+        "targets": [("output_quantity", "接入部门和街道数量", "个", "32"),
+                    ("output_timeliness", "指挥调度模块上线", "月", "≤6"),
+                    ("benefit", "突发事件信息汇聚时间缩短", "%", "50"),
+                    ("satisfaction", "联动部门满意度", "%", "≥90")],
+        "data_resources": [("应急资源和救援队伍信息", "produced", "conditional", True, "应急值守和资源管理产生"),
+                           ("公共安全视频资源", "consumed", "conditional", False, "区视频资源共享平台")],
+        "documents": ["application_report", "feasibility_study"],
+        # DRC marked it for the expert panel (art. 28); one opinion is in, one is awaited.
+        "review": {
+            "review_notes": "与市级平台的级联方案已明确;融合通信和视频会商终端数量须结合现有设备复核。",
+            "sharing_conclusion": "adequate",
+            "sharing_opinion": "应急资源数据纳入全区目录,视频和感知数据经统一平台调用,满足共享要求。",
+            "expert_panel_required": True,
+            "checklist": {"necessity": {"ok": True, "note": "列入全市防汛防台和安全生产能力提升三年行动"},
+                          "content_scale": {"ok": None, "note": "视频会商终端数量待复核"},
+                          "intensive": {"ok": True, "note": "复用政务云、视频资源共享平台和地理信息公共平台"},
+                          "security": {"ok": True, "note": ""}},
+        },
+        "panel": [{"expert": "顾维民", "opinion": "agree_with_changes",
+                   "opinion_text": "方案总体可行;建议利旧现有视频会商终端、核减新增数量,并补充与市级平台的接口清单。"},
+                  {"expert": "沈立峰", "opinion": "", "opinion_text": ""}],
+        "return_reason": "", "decision": None, "budget": None,
+    },
+    {
+        "project": "鼓楼区数字城管平台升级改造项目", "state": "returned", "code_serial": 103,
+        "participants": [],
+        "application": {
+            "scale": "重构案件流程引擎,接入视频智能分析点位约600路和物联感知事件源3类,更新城市部件约42万个。",
+            "standards": "符合数字化城市管理信息系统相关国家标准,按网络安全等级保护第二级建设。",
+            "technical_approach": "在原平台上重构流程引擎,部署于区政务云;视频智能分析自建算法平台,与区“一网统管”平台对接。",
+            "hardware": "380000.00", "software": "1350000.00", "services": "300000.00", "integration": "420000.00",
+            "supervision_fee": "80000.00", "prework": "70000.00", "other": "50000.00",
+            "start": 2, "end": 11,
+            "data_sharing_summary": "城市部件和城管案件数据按有条件共享编入全区目录,向各街道和住建、生态环境部门开放。",
+            "shared_platforms": ["gov_cloud", "data_exchange", "video"],
+            "protection_level": 2,
+            "security_measures": "按第二级要求建设,上线前完成等级测评。",
+        },
+        "milestones": [("完成招标采购", 3), ("流程引擎上线", 7), ("系统初步验收", 11)],
+        "targets": [("output_quantity", "接入视频智能分析点位", "路", "600"),
+                    ("benefit", "案件平均处置时长缩短", "%", "30"),
+                    ("satisfaction", "市民投诉处置满意度", "%", "≥90")],
+        "data_resources": [("城管案件信息", "produced", "conditional", True, "案件受理和处置产生"),
+                           ("城市部件信息", "produced", "conditional", True, "部件普查和更新产生")],
+        "documents": ["application_report", "feasibility_study"],
+        "review": {
+            "review_notes": "软件开发费用缺少功能点估算依据;自建视频智能分析算法平台与区“一网统管”平台已有能力重复。",
+            "checklist": {"estimate": {"ok": False, "note": "软件开发费用未按功能点测算"},
+                          "intensive": {"ok": False, "note": "视频智能分析应调用区级平台能力(第十八条)"}},
+        },
+        "panel": [],
+        "return_reason": "投资估算中软件开发费用未按功能点测算;视频智能分析拟自建算法平台,与区“一网统管”平台已有能力重复"
+                         "(第十八条)。请补充功能点估算依据,改为调用区级平台的视频分析能力并相应核减投资后重新报送。",
+        "decision": None, "budget": None,
+    },
+    {
+        "project": "鼓楼区政务服务“一网通办”平台升级项目", "state": "approved", "code_serial": 104,
+        "participants": [],
+        "application": {
+            "scale": "梳理上线30项“一件事一次办”主题服务,对接省政务服务平台和市电子证照库,"
+                     "支撑区、街道两级约1600项政务服务事项网上办理。",
+            "standards": "符合全国一体化政务服务平台相关国家标准和省政务服务平台对接规范,按网络安全等级保护第三级建设。",
+            "technical_approach": "在现有平台上扩展主题服务、电子证照调用和智能预审三个模块,部署于区政务云;"
+                                  "统一身份认证和电子证照经省、市平台调用。",
+            "hardware": "260000.00", "software": "1520000.00", "services": "280000.00", "integration": "240000.00",
+            "supervision_fee": "75000.00", "prework": "65000.00", "other": "40000.00",
+            "start": 1, "end": 10,
+            "data_sharing_summary": "办件信息和电子证照调用记录按有条件共享编入全区目录,办件统计数据无条件共享;"
+                                    "经共享交换平台使用户籍、社保、不动产登记等数据,实现“免证办”。",
+            "shared_platforms": ["gov_cloud", "identity", "e_license", "data_exchange", "gov_service"],
+            "protection_level": 3,
+            "security_measures": "按第三级要求建设,个人信息加密存储、脱敏展示,电子证照调用留痕审计,"
+                                 "上线前完成等级测评和商用密码应用安全性评估。",
+        },
+        "milestones": [("完成招标采购", 2), ("“一件事”主题服务上线", 6), ("系统初步验收", 10)],
+        "targets": [("output_quantity", "上线“一件事一次办”主题服务", "项", "30"),
+                    ("output_quality", "高频事项全程网办率", "%", "≥80"),
+                    ("benefit", "群众办事提交材料减少", "%", "40"),
+                    ("satisfaction", "办事群众满意度", "%", "≥95")],
+        "data_resources": [("政务服务办件信息", "produced", "conditional", True, "事项受理和办理产生"),
+                           ("电子证照", "consumed", "conditional", False, "市电子证照库")],
+        "documents": ["application_report", "feasibility_study"],
+        "review": {
+            "review_notes": "建设内容和规模合理;其他费用中的宣传推广费不列入项目投资。",
+            "sharing_conclusion": "adequate",
+            "sharing_opinion": "共享内容完整;电子证照经市级库调用,不新建证照库。",
+            "expert_panel_required": True,
+            "checklist": {item: {"ok": True, "note": ""} for item in (
+                "necessity", "content_scale", "technical", "estimate", "intensive", "security", "performance")},
+        },
+        "panel": [{"expert": "顾维民", "opinion": "agree", "opinion_text": "技术方案可行,省、市平台复用充分。"}],
+        "return_reason": "",
+        "decision": {
+            "approved_estimate": "2436000.00",
+            "control_indicators": "建设工期10个月;软件开发费用按功能点复核,不超过152万元;"
+                                  "按第三级要求完成等级测评和商用密码应用安全性评估。",
+            "opinion": "同意实施鼓楼区政务服务“一网通办”平台升级项目。核定总投资概算243.60万元(审减其他费用中的宣传推广费"
+                       "4.40万元),资金由区财政安排。项目须按批复的建设内容、规模和标准组织实施,不得擅自变更。",
+            "copy_to": "区财政局,区审计局,区委网信办",
+        },
+        "budget": None,
+    },
+    {
+        "project": "鼓楼区建筑工地智慧监管平台建设项目", "state": "budgeted", "code_serial": 105,
+        "participants": [],
+        "application": {
+            "scale": "接入全区约90个在建工地的扬尘监测设备90套、视频约360路、塔吊监测设备40套,"
+                     "实名制考勤覆盖建筑工人约1.2万人。",
+            "standards": "按市住房和城乡建设局统一下发的建筑工地智慧监管技术规范建设,按网络安全等级保护第二级建设。",
+            "technical_approach": "部署于区政务云,物联设备经运营商专网接入,视频经区视频资源共享平台汇聚;"
+                                  "实名制考勤数据经共享交换平台提供给人社部门。",
+            "hardware": "420000.00", "software": "610000.00", "services": "130000.00", "integration": "180000.00",
+            "supervision_fee": "45000.00", "prework": "45000.00", "other": "30000.00",
+            "start": 1, "end": 9,
+            "data_sharing_summary": "扬尘监测数据向生态环境部门、实名制考勤数据向人社部门共享,均按有条件共享编入全区目录。",
+            "shared_platforms": ["gov_cloud", "data_exchange", "video"],
+            "protection_level": 2,
+            "security_measures": "按第二级要求建设,物联设备统一接入认证,上线前完成等级测评。",
+        },
+        "milestones": [("完成招标采购", 2), ("工地设备接入完成", 6), ("系统初步验收", 9)],
+        "targets": [("output_quantity", "接入在建工地数量", "个", "90"),
+                    ("output_cost", "单个工地接入成本", "万元", "≤1.6"),
+                    ("benefit", "扬尘超标处置时间缩短", "%", "50"),
+                    ("satisfaction", "监管人员满意度", "%", "≥90")],
+        "data_resources": [("建筑工地扬尘监测数据", "produced", "conditional", True, "工地监测设备采集"),
+                           ("建筑工人实名制考勤信息", "produced", "conditional", True, "劳务实名制模块产生")],
+        "documents": ["application_report", "feasibility_study"],
+        # No panel: DRC did not mark it and the profile sets no investment threshold (art. 28).
+        "review": {
+            "review_notes": "按市级统一技术规范建设,内容简单;硬件购置核减4万元。",
+            "sharing_conclusion": "adequate",
+            "sharing_opinion": "监测和考勤数据分别向生态环境、人社部门共享,满足共享要求。",
+            "expert_panel_required": False,
+            "checklist": {item: {"ok": True, "note": ""} for item in (
+                "necessity", "content_scale", "technical", "estimate", "intensive", "security", "performance")},
+        },
+        "panel": [],
+        "return_reason": "",
+        "decision": {
+            "approved_estimate": "1420000.00",
+            "control_indicators": "建设工期9个月;硬件购置不超过38万元。",
+            "opinion": "同意实施鼓楼区建筑工地智慧监管平台建设项目,核定总投资概算142.00万元(审减硬件购置4.00万元)。"
+                       "项目须按批复的建设内容、规模和标准组织实施。",
+            "copy_to": "区财政局,区审计局",
+        },
+        "budget": {"lines": [(0, "general", "860000.00"), (1, "general", "440000.00"), (1, "transfer", "120000.00")],
+                   "note": "按批复概算分两年安排;次年含市级建筑工地智慧监管专项补助12万元。"},
+    },
+    {
+        # The joint project (art. 16): civil affairs leads, the health commission takes part and has confirmed.
+        "project": "鼓楼区智慧养老服务综合平台建设项目", "state": "under_review", "code_serial": 106,
+        "participants": [{"unit": "health", "role_description": "提供失能评估和家庭医生签约数据接口,开展医养结合服务对接"}],
+        "application": {
+            "scale": "建立全区约17万名60周岁以上户籍老年人信息库,接入养老服务机构86家,"
+                     "为1500户特殊困难老人安装紧急呼叫和烟感等智能设备。",
+            "standards": "符合智慧健康养老服务平台相关标准和省养老服务信息系统数据标准,按网络安全等级保护第三级建设。",
+            "technical_approach": "部署于区政务云;老年人信息经共享交换平台与卫健部门的失能评估、家庭医生签约数据交换;"
+                                  "居民端接入“我的南京”App,使用统一身份认证。",
+            "hardware": "540000.00", "software": "920000.00", "services": "260000.00", "integration": "230000.00",
+            "supervision_fee": "65000.00", "prework": "85000.00", "other": "80000.00",
+            "start": 2, "end": 12,
+            "data_sharing_summary": "老年人基础信息和服务记录按有条件共享编入全区目录;向卫健部门共享补贴对象名单,"
+                                    "使用卫健部门的失能评估结果;向街道共享辖区服务数据。",
+            "shared_platforms": ["gov_cloud", "identity", "data_exchange"],
+            "protection_level": 3,
+            "security_measures": "按第三级要求建设,老年人个人信息加密存储、最小授权访问,上线前完成等级测评。",
+            "joint_framework": "“一库两端多应用”:区级老年人信息库,管理端(民政、卫健、街道)和服务端(老人及家属、服务机构),"
+                               "按部门分设业务应用。",
+            "business_flow": "老人或家属线上申请 → 街道评估受理 → 民政核定补贴 → 服务机构派单上门 → "
+                             "卫健部门为失能老人提供医养结合服务 → 回访评价。",
+            "data_flow": "卫健部门的失能评估、签约数据经共享交换平台每日推送至老年人信息库;民政的补贴对象名单按月共享至卫健部门;"
+                         "街道按辖区调阅。",
+            "system_interfaces": "与区全民健康信息平台的失能评估查询接口、家庭医生签约接口(REST,统一身份认证);"
+                                 "与省养老服务信息系统的数据上报接口。",
+        },
+        "milestones": [("完成招标采购", 3), ("老年人信息库和补贴模块上线", 8), ("系统初步验收", 12)],
+        "targets": [("output_quantity", "安装智能设备户数", "户", "1500"),
+                    ("output_quality", "老年人信息库数据准确率", "%", "≥98"),
+                    ("benefit", "居家上门服务响应时间", "小时", "≤24"),
+                    ("satisfaction", "服务对象满意度", "%", "≥90")],
+        "data_resources": [("老年人基础信息", "produced", "conditional", True, "户籍和民政业务产生"),
+                           ("失能评估结果", "consumed", "conditional", False, "区卫生健康委员会")],
+        "documents": ["application_report", "feasibility_study"],
+        "review": {
+            "sharing_conclusion": "needs_improvement",
+            "sharing_opinion": "补贴对象名单的更新周期和卫健数据的调用频次尚未列明,请在专家评审后完善。",
+            "expert_panel_required": True,
+            "checklist": {"necessity": {"ok": True, "note": "老龄化率超过25%"}},
+        },
+        # Both seats await their opinion: the expert who signs in has this one to do.
+        "panel": [{"expert": "顾维民", "opinion": "", "opinion_text": ""},
+                  {"expert": "陶慧娟", "opinion": "", "opinion_text": ""}],
+        "return_reason": "", "decision": None, "budget": None,
+    },
+]
+
+# Art. 23: a suspension DRC recorded and later lifted, kept for the history. None is left active: the
+# projects above must be approvable.
+SUSPENSIONS: list[dict] = [
+    {"unit": "hrss",
+     "reason": "该单位前期建设的劳动保障信息系统竣工验收不合格,经责令限期整改,逾期仍未整改到位,暂缓其后续项目审批(第二十三条)。",
+     "lift_reason": "整改已完成,经区发改委(大数据局)组织复验合格,恢复该单位后续项目审批。"},
+]
+
+# ---------------------------------------------------------------------------------------------------
 # Self-check
 # ---------------------------------------------------------------------------------------------------
 
@@ -1158,6 +1460,7 @@ def validate() -> None:
     assert 18 <= large <= 24, large  # about 35 %: art. 19 supervision applies at 100万元 and above
     assert set(Counter(p["kind"] for p in PROJECTS)) == set(PROJECT_KINDS), "every kind should appear"
     _validate_annual_plan({p["name"]: p for p in PROJECTS})
+    _validate_approvals({p["name"]: p for p in PROJECTS})
 
 
 def _money(text: str, what: str) -> Decimal:
@@ -1227,3 +1530,67 @@ def _validate_annual_plan(projects: dict[str, dict]) -> None:
         else:
             assert item["project"] in spec["waiting"] and _money(item["amount"], "item") > 0, item
     assert "{year}" in NEXT_YEAR_PLAN["note"] and _money(NEXT_YEAR_PLAN["capacity"], "next capacity") > 0
+
+
+APPROVAL_KEYS = {"project", "state", "code_serial", "participants", "application", "milestones", "targets",
+                 "data_resources", "documents", "review", "panel", "return_reason", "decision", "budget"}
+INVESTMENT_ITEMS = ("hardware", "software", "services", "integration", "supervision_fee", "prework", "other")
+
+
+def _validate_approvals(projects: dict[str, dict]) -> None:
+    """The approval stories: each on a different project of the issued plan that stays clear of the mid-year
+    release; every state once (the joint project besides); what the rules will ask for is there."""
+    units = {u["code"]: u for u in UNITS}
+    experts = {e["name"] for e in EXPERTS}
+    assert set(DOCUMENT_PREFIXES) <= set(units) and all(DOCUMENT_PREFIXES.values())
+    assert set(EXPERT_EMPLOYER_UNITS) <= experts and set(EXPERT_EMPLOYER_UNITS.values()) <= set(units)
+    assert set(EXPERT_LOGINS.values()) <= experts and len(set(EXPERT_LOGINS.values())) == len(EXPERT_LOGINS)
+    signs_in = set(EXPERT_LOGINS.values())
+    plan_lines = {line["project"] for line in ANNUAL_PLAN["lines"]}
+    released = {item["project"] for item in ANNUAL_PLAN["release"]["items"]}
+    names = [spec["project"] for spec in APPROVALS]
+    assert len(set(names)) == len(names), "a project in two approval stories"
+    assert {spec["state"] for spec in APPROVALS} == set(APPROVAL_STATES)
+    assert sum(1 for spec in APPROVALS if spec["participants"]) == 1, "one joint project"
+    serials = [spec["code_serial"] for spec in APPROVALS if spec["code_serial"] is not None]
+    assert len(set(serials)) == len(serials) and all(0 < s < 1_000_000 for s in serials)
+    for spec in APPROVALS:
+        name, state = spec["project"], spec["state"]
+        assert set(spec) == APPROVAL_KEYS, name
+        project = projects[name]
+        assert name in plan_lines and name not in released and not project["classified"], name
+        assert state in APPROVAL_STATES, name
+        complete = state != "drafting"
+        assert (spec["code_serial"] is not None) == complete, name
+        application = spec["application"]
+        total = sum(_money(application.get(item, "0.00"), name) for item in INVESTMENT_ITEMS)
+        estimate = Decimal(project["estimated_investment"])
+        assert total == estimate if complete else 0 < total <= estimate, name
+        for participant in spec["participants"]:
+            assert participant["unit"] in units and participant["unit"] != project["owner"], name
+            assert units[participant["unit"]]["kind"] in ("department", "street"), name
+        involved = {project["owner"], *(p["unit"] for p in spec["participants"])}
+        reviewed = state in ("under_review", "returned", "approved", "budgeted")
+        assert (spec["review"] is not None) == reviewed, name
+        for seat in spec["panel"]:
+            assert seat["expert"] in experts and EXPERT_EMPLOYER_UNITS.get(seat["expert"]) not in involved, name
+            assert not seat["opinion"] or seat["expert"] in signs_in, f"only an expert who signs in opines: {name}"
+            assert seat["opinion"] in ("", "agree", "agree_with_changes", "disagree"), name
+        assert bool(spec["return_reason"]) == (state == "returned"), name
+        assert (spec["decision"] is not None) == (state in ("approved", "budgeted")), name
+        assert (spec["budget"] is not None) == (state == "budgeted"), name
+        if spec["decision"]:
+            review = spec["review"]
+            assert review["sharing_conclusion"] in ("adequate", "needs_improvement"), name
+            if review.get("expert_panel_required"):
+                assert spec["panel"] and all(seat["opinion"] for seat in spec["panel"]), name
+            approved = _money(spec["decision"]["approved_estimate"], name)
+            assert 0 < approved <= total, name
+            if spec["budget"]:
+                lines = spec["budget"]["lines"]
+                assert len({(year, source) for year, source, _ in lines}) == len(lines), name
+                assert sum(_money(amount, name) for _, _, amount in lines) <= approved, name
+    for suspension in SUSPENSIONS:
+        assert units[suspension["unit"]]["kind"] in ("department", "street")
+        assert suspension["unit"] not in {projects[name]["owner"] for name in names}, "its projects are approved"
+        assert suspension["reason"] and suspension["lift_reason"]

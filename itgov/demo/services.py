@@ -1,13 +1,18 @@
 """The demo district: a Gulou-like district with its bureaus, departments, streets, experts, the
-development plan and 60 projects driven through the real services (so their history is real).
+development plan, 60 projects, this year's investment plan and the initiation approvals of some of its
+projects, driven through the real services (so their history is real).
 
-Idempotent: what exists (by code, username, project name, round or plan year) is left alone. Deterministic:
-the data is fixed (itgov.demo.data); years are relative to today (Asia/Shanghai)."""
+Idempotent: what exists (by code, username, project name, round or plan year, a project's application, a
+unit's suspension) is left alone. Deterministic: the data is fixed (itgov.demo.data); years and dates are
+relative to today (Asia/Shanghai)."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,17 +40,26 @@ DEMO_USERS = {
     "gov": ("gov", Role.GOVERNMENT, "周明(区政府办)"),
     "edu": ("edu", Role.OWNER, "王振宇(区教育局)"),
     "health": ("health", Role.OWNER, "李娟(区卫健委)"),
+    # An expert of the pool who signs in (art. 28): sees only the projects on its panels. No unit.
+    "expert": (None, Role.EXPERT, "顾维民(评审专家)"),
 }
 # DRC also builds the district-wide platforms (art. 18): as an owner unit it acts through its own
 # project office, not through the reviewer who admits proposals.
 OWNER_ALIASES = {"drc": "drc_pmo"}
 
 
-def _user(username: str, unit: Unit, role: str, full_name: str) -> User:
+@functools.cache
+def _demo_password_hash(hasher: str) -> str:
+    """The demo password hashed once per load, not once per account (37 PBKDF2 runs took most of the load).
+    The accounts share one salt: they share one published password anyway."""
+    return make_password(DEMO_PASSWORD)
+
+
+def _user(username: str, unit: Unit | None, role: str, full_name: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, unit=unit, full_name=full_name, is_staff=(role == Role.SYSADMIN))
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash(settings.PASSWORD_HASHERS[0])
         user.save()
         audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=user, after={"username": username, "role": role})
     grant_unit = unit if role in (Role.OWNER, Role.SUPERVISOR) else None
@@ -67,17 +81,25 @@ def load_demo() -> dict[str, object]:
             if unit is None:
                 unit = Unit(jurisdiction=gulou, code=spec["code"], name=spec["name"], short_name=spec["short_name"],
                             kind=spec["kind"], bureau_role=spec["bureau_role"] or "",
+                            document_prefix=data.DOCUMENT_PREFIXES.get(spec["code"], ""),
                             parent=units.get(spec["parent"]) if spec["parent"] else None)
                 unit.path = unit.compute_path()
                 unit.save()
                 audit_record(event_type=events.ORG_UNIT_CREATED, obj=unit, after={"code": unit.code})
             units[spec["code"]] = unit
+        _document_prefixes(units)
         for spec in data.EXPERTS:
+            employer_unit = units.get(data.EXPERT_EMPLOYER_UNITS.get(spec["name"], ""))
             expert, created = Expert.objects.get_or_create(jurisdiction=gulou, name=spec["name"], defaults={
-                "specialty": spec["specialty"], "employer": spec["employer"], "title": spec["title"]})
+                "specialty": spec["specialty"], "employer": spec["employer"], "title": spec["title"],
+                "employer_unit": employer_unit})
             if created:
-                audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=expert, after=spec)
-        users = {name: _user(name, units[u], role, full) for name, (u, role, full) in DEMO_USERS.items()}
+                audit_record(event_type=events.ADMIN_OBJECT_CREATED, obj=expert,
+                             after={**spec, "employer_unit": employer_unit.code if employer_unit else None})
+            elif employer_unit is not None and expert.employer_unit_id is None:
+                _change(expert, employer_unit=employer_unit)
+        users = {name: _user(name, units[u] if u else None, role, full) for name, (u, role, full) in DEMO_USERS.items()}
+        _expert_logins(gulou, users)
         # Every other owner unit gets a user named after its code, so each project has someone to act.
         users["drc_pmo"] = _user("drc_pmo", units["drc"], Role.OWNER, "区大数据局项目办")
         for spec in data.UNITS:
@@ -104,11 +126,50 @@ def load_demo() -> dict[str, object]:
             created += 1
         _declaration_round(users, units)
         plans_created, notes = _annual_plans(users, gulou)
-        if created or plans_created:
-            audit_record(event_type=events.DEMO_LOADED, after={"projects": created, "annual_plans": plans_created})
+        suspensions_created = _suspensions(users, units)
+        approvals_created, approval_notes = _approvals(users, units, gulou)
+        notes += approval_notes
+        if created or plans_created or approvals_created or suspensions_created:
+            audit_record(event_type=events.DEMO_LOADED, after={
+                "projects": created, "annual_plans": plans_created, "approvals": approvals_created,
+                "suspensions": suspensions_created})
     counts = {"units": len(units), "users": len(users), "projects_created": created,
-              "projects": Project.objects.count(), "annual_plans_created": plans_created}
+              "projects": Project.objects.count(), "annual_plans_created": plans_created,
+              "approvals_created": approvals_created}
     return {**counts, "notes": notes} if notes else counts
+
+
+def _change(obj, **changes) -> None:
+    """A demo database loaded before these fields existed gets them, audited as an administrator's change."""
+    before = {name: _plain(getattr(obj, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=[*changes, "updated_at"])
+    audit_record(event_type=events.ADMIN_OBJECT_CHANGED, obj=obj, before=before,
+                 after={name: _plain(value) for name, value in changes.items()})
+
+
+def _plain(value):
+    if isinstance(value, Unit):
+        return value.code
+    if isinstance(value, User):
+        return value.username
+    return value
+
+
+def _document_prefixes(units) -> None:
+    """DRC's approval letters are numbered 鼓发改审〔YYYY〕N号 (GB/T 9704)."""
+    for code, prefix in data.DOCUMENT_PREFIXES.items():
+        if not units[code].document_prefix:
+            _change(units[code], document_prefix=prefix)
+
+
+def _expert_logins(gulou, users) -> None:
+    """The expert who signs in is the login of one expert of the pool (Expert.user)."""
+    for username, name in data.EXPERT_LOGINS.items():
+        expert, user = Expert.objects.get(jurisdiction=gulou, name=name), users[username]
+        if expert.user_id is None and not Expert.objects.filter(user=user).exists():
+            _change(expert, user=user)
 
 
 def _project(spec: dict, units, users, tasks) -> Project:
@@ -257,3 +318,189 @@ def _next_year_draft(users, year: int) -> bool:
         "year": year, "capacity": spec["capacity"], "note": spec["note"].format(year=year)})
     plan_services.annual_plan_compile(actor=users["drc"], plan=plan)
     return True
+
+
+# --- art. 23: a lifted suspension, for the history -----------------------------------------------------------
+
+
+def _suspensions(users, units) -> int:
+    """DRC suspends a unit's approvals and lifts the suspension again (art. 23); once per unit."""
+    from itgov.approvals import services as approvals
+    from itgov.approvals.models import UnitSuspension
+
+    made = 0
+    for spec in data.SUSPENSIONS:
+        unit = units[spec["unit"]]
+        if UnitSuspension.objects.filter(unit=unit).exists():
+            continue
+        suspension = approvals.suspension_create(actor=users["drc"], data={"unit_id": unit.pk, "reason": spec["reason"]})
+        approvals.suspension_lift(actor=users["drc"], suspension=suspension, data={"reason": spec["lift_reason"]})
+        made += 1
+    return made
+
+
+# --- the initiation approval (art. 13–17, 28) -------------------------------------------------------------------
+
+
+def _approvals(users, units, gulou) -> tuple[int, list[str]]:
+    """Each story of data.APPROVALS on its project of this year's plan, as the owner unit, DRC, the expert and
+    Finance would act it out. A project that already has an application is left alone (the story was told, or
+    someone has worked on it); one that is not `planned` (no issued plan) cannot start, and is named in a note,
+    as is a story the services refused (in its own savepoint, so nothing of it is half made)."""
+    from itgov.approvals.models import InitiationApplication
+    from itgov.core.dates import local_today
+    from itgov.core.errors import DomainError
+
+    today = local_today()
+    made, waiting, refused = 0, [], []
+    for spec in data.APPROVALS:
+        project = Project.objects.select_related("owner_unit__jurisdiction").get(name=spec["project"])
+        if InitiationApplication.objects.filter(project=project).exists():
+            continue
+        if project.status != "planned":
+            waiting.append(project.name)
+            continue
+        try:
+            with transaction.atomic():
+                _approval(spec, project, users, units, gulou, today)
+        except DomainError as exc:
+            refused.append(f"{project.name}({exc.message}{' ' + str(exc.fields) if exc.fields else ''})")
+            continue
+        made += 1
+    notes = []
+    if waiting:
+        notes.append(f"立项审批演示未载入:项目尚未列入已下达的年度投资计划:{'、'.join(sorted(waiting))}")
+    if refused:
+        notes.append(f"立项审批演示未载入:{'、'.join(refused)}")
+    return made, notes
+
+
+def _approval(spec: dict, project: Project, users, units, gulou, today) -> None:
+    from itgov.approvals import services as approvals
+
+    owner = users[OWNER_ALIASES.get(project.owner_unit.code, project.owner_unit.code)]
+    drc, state = users["drc"], spec["state"]
+    participants = [(approvals.participant_add(actor=owner, project=project, data={
+        "unit_id": units[p["unit"]].pk, "role_description": p["role_description"]}), users[p["unit"]])
+        for p in spec["participants"]]
+    approvals.application_save(actor=owner, project=project, data=_application_payload(spec, project, today))
+    for kind in spec["documents"]:
+        approvals.document_upload(actor=owner, project=project, data={"kind": kind}, files={"file": _report(project, kind)})
+    if spec["code_serial"] is not None:
+        approvals.project_code_record(actor=owner, project=_fresh(project), data={
+            "project_code": _project_code(gulou.code, spec["code_serial"], today)})
+    for participant, user in participants:  # art. 16: each participant confirms the application as it stands
+        approvals.participant_confirm(actor=user, project=_fresh(project), participant=participant)
+    if state == "drafting":
+        return
+    approvals.initiation_submit(actor=owner, project=_fresh(project))
+    if state == "submitted":
+        return
+    approvals.initiation_start_review(actor=drc, project=_fresh(project))
+    approvals.review_update(actor=drc, project=_fresh(project), data=spec["review"])
+    signs_in = {name: users[username] for username, name in data.EXPERT_LOGINS.items()}
+    for seat in spec["panel"]:
+        expert = Expert.objects.get(jurisdiction=gulou, name=seat["expert"])
+        member = approvals.panel_add(actor=drc, project=_fresh(project), data={"expert_id": expert.pk})
+        if seat["opinion"]:
+            approvals.opinion_record(actor=signs_in[seat["expert"]], project=_fresh(project), member=member,
+                                     data={"opinion": seat["opinion"], "opinion_text": seat["opinion_text"]})
+    if state == "returned":
+        approvals.initiation_return(actor=drc, project=_fresh(project), data={"reason": spec["return_reason"]})
+        return
+    if state == "under_review":
+        return
+    approvals.initiation_approve(actor=drc, project=_fresh(project), data=spec["decision"])
+    _letter(project)
+    if state == "approved":
+        return
+    budget = spec["budget"]
+    approvals.budget_record(actor=users["finance"], project=_fresh(project), data={
+        "note": budget["note"],
+        "lines": [{"year": today.year + offset, "fund_source": source, "amount": amount}
+                  for offset, source, amount in budget["lines"]]})
+
+
+def _fresh(project: Project) -> Project:
+    return Project.objects.select_related("owner_unit__jurisdiction").get(pk=project.pk)
+
+
+def _month(today, offset: int, *, last: bool = False):
+    """The first (or last) day of the month `offset` months after today's."""
+    import datetime as dt
+
+    index = today.year * 12 + today.month - 1 + offset + (1 if last else 0)
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    return first - dt.timedelta(days=1) if last else first
+
+
+def _application_payload(spec: dict, project: Project, today) -> dict:
+    fields = dict(spec["application"])
+    start, end = fields.pop("start"), fields.pop("end")
+    return {
+        "construction_content": project.construction_content, **fields,
+        "start_date": _month(today, start).isoformat(), "end_date": _month(today, end, last=True).isoformat(),
+        "milestones": [{"name": name, "due_date": _month(today, offset, last=True).isoformat()}
+                       for name, offset in spec["milestones"]],
+        "performance_targets": [dict(zip(("category", "indicator", "unit", "target"), row, strict=True))
+                                for row in spec["targets"]],
+        "data_resources": [dict(zip(("name", "direction", "sharing_type", "into_catalogue", "source_or_use"), row,
+                                    strict=True)) for row in spec["data_resources"]],
+    }
+
+
+def _project_code(region: str, serial: int, today) -> str:
+    """A GB/T 40058 code issued this month in the district (the first serial from `serial` not yet taken)."""
+    while True:
+        code = f"{today:%y%m}-{region}-65-01-{serial:06d}"
+        if not Project.objects.filter(project_code=code).exists():
+            return code
+        serial += 1
+
+
+REPORT_TITLES = {"application_report": "Initiation application report",
+                 "feasibility_study": "Feasibility study report", "other": "Attachment"}
+
+
+def _report(project: Project, kind: str):
+    """The unit's report as a small, valid one-page PDF (a placeholder: the demo has no real reports)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from itgov.approvals.choices import DocumentKind
+
+    content = _pdf(["itgov demo district", REPORT_TITLES[kind], f"Project #{project.pk}",
+                    "Placeholder of the report the owner unit uploads (art. 14)."])
+    return SimpleUploadedFile(f"{project.name}-{DocumentKind(kind).label}.pdf", content, "application/pdf")
+
+
+def _pdf(lines: list[str]) -> bytes:
+    """A minimal PDF 1.4 (one A4 page, Helvetica, ASCII text) with a correct cross-reference table."""
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    text = " T* ".join(f"({escape(line)}) Tj" for line in lines)
+    stream = f"BT /F1 14 Tf 20 TL 72 770 Td {text} ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _letter(project: Project) -> None:
+    """The approval letter, rendered and stored now so the demo has it at once (the app renders it after the
+    approval commits, through huey, and at the latest on the first download; the stored one is kept)."""
+    from itgov.approvals.letter import ensure_letter
+    from itgov.approvals.selectors import current_baseline
+
+    ensure_letter(current_baseline(project))

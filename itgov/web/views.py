@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -58,6 +59,7 @@ from .forms import (
     shanghai_moment,
 )
 from .templatetags.itgov_web import shanghai
+from .views_application import approval_card
 
 PROJECTS_PER_PAGE = 20
 AUDIT_PER_PAGE = 50
@@ -104,9 +106,28 @@ def awaiting_action(user):
     items = []
     for project in qs[:TODO_LIMIT]:
         actions = [t for t in selectors.available_transitions(user, project) if t.name != "withdraw"]
-        if actions:
-            items.append({"project": project, "actions": actions})
+        step = approval_step(user, project)
+        if actions or step:
+            items.append({"project": project, "actions": actions, "step": step})
     return items, total
+
+
+def approval_step(user, project) -> dict | None:
+    """The page where the user takes a project's next approval step (art. 14–16, 28, 15), for 我的待办."""
+    from itgov.accounts.choices import Role
+    from itgov.projects.choices import ProjectStatus as S
+    from itgov.projects.policies import is_project_owner
+
+    if project.status == S.PLANNED:
+        label = _("编制立项申请") if is_project_owner(user, project) else _("确认联合申请")
+        return {"url": reverse("web:application_detail", args=[project.pk]), "label": label}
+    if project.status in (S.INITIATION_SUBMITTED, S.UNDER_REVIEW) and user.has_role(Role.DRC):
+        return {"url": reverse("web:approval_review", args=[project.pk]), "label": _("立项审查")}
+    if project.status == S.UNDER_REVIEW and user.has_role(Role.EXPERT):
+        return {"url": reverse("web:expert_opinion", args=[project.pk]), "label": _("提交评审意见")}
+    if project.status == S.APPROVED and user.has_role(Role.FINANCE):
+        return {"url": reverse("web:approval_budget", args=[project.pk]), "label": _("编列项目预算")}
+    return None
 
 
 def recent_activity(user):
@@ -176,6 +197,8 @@ def project_detail(request, project_id):
         # Art. 8: no plan, no money — the issued lines of the annual investment plan that fund the project.
         "funding": [] if project.classified else plan_selectors.funding_history(project),
         "can_view_plans": perms.has_perm("planning.view_plans", user),
+        # Art. 14–17: the initiation approval's card (code, application, baseline, budget).
+        "approval": approval_card(user, project),
     })
 
 

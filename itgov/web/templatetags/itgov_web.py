@@ -19,6 +19,11 @@ STATUS_BADGES = {
     "proposed": "text-bg-primary",
     "in_reserve": "text-bg-success",
     "planned": "text-bg-info",
+    "initiation_submitted": "text-bg-primary",
+    "under_review": "text-bg-warning",
+    "approved": "text-bg-success",
+    "budgeted": "text-bg-success",
+    "initiation_rejected": "text-bg-danger",
     "withdrawn": "text-bg-dark",
 }
 # The annual investment plan's editions and its adjustments (art. 8–10).

@@ -1,0 +1,70 @@
+"""The demo district where part of it cannot be loaded: each test loads the demo into its own database (the
+full demo is tested, loaded once, in test_demo.py and test_demo_approvals.py)."""
+
+import copy
+
+import pytest
+
+from itgov.approvals.models import InitiationApplication, UnitSuspension
+from itgov.core.dates import local_today
+from itgov.demo import data
+from itgov.planning.models import AnnualPlan, PlanAdjustment
+from itgov.projects.models import Project
+
+
+@pytest.fixture
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_the_data_check_refuses_a_b_line_without_its_reason(monkeypatch):
+    data.validate()
+    broken = copy.deepcopy(data.ANNUAL_PLAN)
+    next(line for line in broken["lines"] if line["plan_class"] == "B")["skip_reason"] = ""
+    monkeypatch.setattr(data, "ANNUAL_PLAN", broken)
+    with pytest.raises(AssertionError):
+        data.validate()
+
+
+@pytest.mark.django_db
+def test_the_current_plan_is_left_out_when_its_projects_left_the_reserve(fast_hasher, monkeypatch):
+    # given a demo database where one of the plan's projects is no longer in the reserve
+    from itgov.demo import services
+
+    names = services._plan_project_names()
+    monkeypatch.setattr(services, "_plan_project_names", lambda: names | {"已撤回的演示项目"})
+    # when the demo loads
+    counts = services.load_demo()
+    # then this year's plan is left out, saying why, and nothing of it is half made; without it, no project
+    # waits for its initiation approval, so the approval stories are left out too
+    year = local_today().year
+    assert counts["annual_plans_created"] == 1 and counts["approvals_created"] == 0
+    stories = "、".join(sorted(spec["project"] for spec in data.APPROVALS))
+    assert counts["notes"] == [f"{year}年度投资计划未载入:项目已不在储备库中:已撤回的演示项目",
+                               f"立项审批演示未载入:项目尚未列入已下达的年度投资计划:{stories}"]
+    assert not AnnualPlan.objects.filter(year=year).exists() and not PlanAdjustment.objects.exists()
+    assert not Project.objects.filter(status="planned").exists() and not InitiationApplication.objects.exists()
+    assert AnnualPlan.objects.get(year=year + 1).status == "draft"
+    assert UnitSuspension.objects.count() == 1  # the suspension's history does not need the plan
+
+
+@pytest.mark.django_db
+def test_a_story_the_services_refuse_leaves_nothing_half_made(fast_hasher, monkeypatch):
+    # given a budget above the approved estimate (art. 15)
+    from itgov.demo import services
+
+    stories = copy.deepcopy(data.APPROVALS)
+    budgeted = next(s for s in stories if s["state"] == "budgeted")
+    budgeted["budget"]["lines"] = [(0, "general", "1420000.01")]
+    monkeypatch.setattr(data, "APPROVALS", stories)
+    monkeypatch.setattr(data, "validate", lambda: None)
+    # when the demo loads
+    counts = services.load_demo()
+    # then that story is left out, saying why, and the others are told
+    assert counts["approvals_created"] == 6
+    assert len(counts["notes"]) == 1 and counts["notes"][0].startswith(f"立项审批演示未载入:{budgeted['project']}(")
+    assert "预算" in counts["notes"][0]
+    sites = Project.objects.get(name=budgeted["project"])
+    assert sites.status == "planned" and not sites.project_code and not InitiationApplication.objects.filter(
+        project=sites).exists()
+    assert Project.objects.filter(status="approved").count() == 1
