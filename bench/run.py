@@ -11,6 +11,8 @@ default 5000) spread over the demo district's units.
     audit_record                      one INSERT into the audit table
     annual_plan_compile (M lines)     one INSERT … SELECT of the same M rows from the declared lines
     plan_allocation (M lines)         one SELECT of the columns the helper reads, for the M lines
+    initiation_approve                one UPDATE of the project, one INSERT of the baseline, one of the audit row
+    approval dossier (API, drc)       the SELECTs of the application, its three lists, review, panel, baseline
 
 M declared lines (BENCH_PLAN_LINES, default 5000), each of its own reserve project, in a round of a year
 the demo does not use; set up with bulk_create (not measured). Each compile sample starts from an empty
@@ -174,6 +176,94 @@ def plan_rows(drc) -> list[tuple[str, float, float]]:
     return rows
 
 
+def approval_setup(drc, count: int) -> list:
+    """`count` projects under DRC's review with a complete application, its assessment done (rows written
+    directly: the setup is not measured), each ready to approve."""
+    from itgov.approvals.models import (
+        ApplicationDocument,
+        ApprovalReview,
+        DataResource,
+        InitiationApplication,
+        Milestone,
+        PerformanceTarget,
+    )
+    from itgov.organizations.models import Unit
+    from itgov.projects.models import Project
+
+    owners = list(Unit.objects.filter(kind="department").order_by("code"))
+    first = Project.objects.filter(name__startswith="基准立项项目").count()
+    projects = Project.objects.bulk_create([
+        Project(name=f"基准立项项目{first + i:06d}", owner_unit=owners[i % len(owners)], kind="business_system",
+                construction_type="new", estimated_investment=Decimal(900000), status="under_review",
+                necessity="x", construction_content="y", data_sharing_intent="z", created_by=drc,
+                responsible_person="张三", project_code=f"2601-320106-65-01-{900000 + first + i:06d}")
+        for i in range(count)])
+    apps = InitiationApplication.objects.bulk_create([
+        InitiationApplication(project=p, construction_content="c", scale="s", standards="t", technical_approach="a",
+                              software=Decimal(900000), data_sharing_summary="d", shared_platforms=["gov_cloud"],
+                              protection_level=2, security_measures="m") for p in projects])
+    Milestone.objects.bulk_create([Milestone(application=a, name="上线", due_date="2030-01-01") for a in apps])
+    PerformanceTarget.objects.bulk_create([PerformanceTarget(application=a, category=c, indicator="i", target="1")
+                                           for a in apps for c in ("output_quantity", "benefit", "satisfaction")])
+    DataResource.objects.bulk_create([DataResource(application=a, name="r", direction="produced",
+                                                   sharing_type="conditional") for a in apps])
+    ApplicationDocument.objects.bulk_create([ApplicationDocument(application=a, kind=k, file="x.pdf", name="x.pdf",
+                                                                 size=1, sha256="0" * 64)
+                                             for a in apps for k in ("application_report", "feasibility_study")])
+    ApprovalReview.objects.bulk_create([ApprovalReview(application=a, sharing_conclusion="adequate",
+                                                       sharing_opinion="ok", reviewer=drc) for a in apps])
+    return projects
+
+
+def approval_rows(drc, client_drc) -> list[tuple[str, float, float]]:
+    from itgov.approvals import services as approval_services
+
+    ours, spare = iter(approval_setup(drc, REPEAT + 1)), iter(approval_setup(drc, REPEAT + 1))
+    counter = iter(range(10**6))
+
+    def approve():
+        approval_services.initiation_approve(actor=drc, project=next(ours), data={"approved_estimate": "800000.00"})
+
+    def raw_approve():
+        p, i = next(spare), next(counter)
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute("UPDATE projects_project SET status='approved', version=version+1 WHERE id=%s AND version=%s",
+                      [p.pk, p.version])
+            c.execute("INSERT INTO approvals_baseline (project_id, version, application_id, approved_estimate, "
+                      "construction_content, scale, standards, investment_breakdown, performance_targets, "
+                      "control_indicators, opinion, issuing_unit_id, document_year, document_seq, document_number, "
+                      "copy_to, approved_on, approved_at, approved_by_id) SELECT %s, 1, a.id, 800000, a.construction_content, "
+                      "a.scale, a.standards, '{}', '[]', '', '', %s, 2099, %s, %s, '', CURRENT_DATE, CURRENT_TIMESTAMP, "
+                      "%s FROM approvals_initiationapplication a WHERE a.project_id = %s",
+                      [p.pk, drc.unit_id, 10**6 + i, f"bench〔2099〕{i}号", drc.pk, p.pk])
+            c.execute("INSERT INTO audit_auditevent (seq, at, event_type, actor_name, unit_name, channel, "
+                      "object_type, object_id, object_repr, reason, prev_hash, hash) VALUES "
+                      "(%s, CURRENT_TIMESTAMP, 'approval.approved', 'x', '', 'system', '', '', '', '', '', %s)",
+                      [3 * 10**9 + i, f"approve{i}"])
+
+    rows = [("initiation_approve", timed(approve), timed(raw_approve))]
+    approved = approval_setup(drc, 1)[0]
+    approval_services.initiation_approve(actor=drc, project=approved, data={"approved_estimate": "800000.00"})
+
+    def dossier():
+        assert client_drc.get(f"/api/v1/projects/{approved.pk}/approval").status_code == 200
+
+    def raw_dossier():
+        with connection.cursor() as c:
+            c.execute("SELECT * FROM approvals_initiationapplication WHERE project_id = %s ORDER BY number DESC LIMIT 1",
+                      [approved.pk])
+            app_id = c.fetchone()[0]
+            for table in ("milestone", "performancetarget", "dataresource", "applicationdocument", "approvalreview"):
+                c.execute(f"SELECT * FROM approvals_{table} "
+                          "WHERE application_id = %s", [app_id])
+                c.fetchall()
+            c.execute("SELECT * FROM approvals_baseline WHERE project_id = %s", [approved.pk])
+            c.fetchall()
+
+    rows.append(("approval dossier (API, drc)", timed(dossier), timed(raw_dossier)))
+    return rows
+
+
 def main() -> None:
     from itgov.accounts.models import User
     from itgov.audit import events
@@ -249,6 +339,7 @@ def main() -> None:
 
     rows.append(("audit_record", timed(record), timed(raw_insert)))
     rows.extend(plan_rows(drc))
+    rows.extend(approval_rows(drc, client_drc))
 
     print(f"itgov benchmarks · {connection.vendor} · {N} projects · {M} plan lines · median of {REPEAT}")
     print(f"{'operation':34} {'itgov ms':>10} {'floor ms':>10} {'ratio':>7}")

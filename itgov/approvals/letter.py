@@ -31,6 +31,7 @@ from itgov.audit.services import audit_record, audit_record_now
 from itgov.core.dates import SHANGHAI, local_today
 from itgov.core.errors import Conflict
 from itgov.core.money import format_wan
+from itgov.core.spreadsheets import CONTROL_CHARS
 
 from .choices import InvestmentItem, TargetCategory
 from .models import INVESTMENT_FIELDS, ApprovalLetter, Baseline
@@ -40,7 +41,6 @@ PDF_CONTENT_TYPE = "application/pdf"
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 12  # the money fields: 14 digits, 2 of them decimals
 # Control characters a PDF text run must not carry (tab, line feed and carriage return are kept).
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DIGITS = "〇一二三四五六七八九"
 # The width of the text area (GB/T 9704: 156 mm) the issuing body's mark must fit, in points.
 HEADER_WIDTH_PT = 156 / 25.4 * 72

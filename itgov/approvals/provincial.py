@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +35,15 @@ from itgov.audit.services import audit_record, audit_record_now
 from itgov.core.dates import local_today
 from itgov.core.errors import Conflict, InvalidInput, RuleViolation
 from itgov.core.money import WAN
+from itgov.core.spreadsheets import (  # noqa: F401  (XLSX_CONTENT_TYPE: this module's too)
+    CONTROL_CHARS,
+    MAX_FILE_BYTES,
+    XLSX_CONTENT_TYPE,
+    file_error,
+    open_workbook,
+    read_upload,
+    text_cell,
+)
 from itgov.core.workflow import permission_denied
 from itgov.projects.choices import ProjectStatus
 from itgov.projects.models import Project
@@ -44,17 +52,13 @@ from itgov.rules.registry import Case, enforce
 
 from .codes import normalise
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_PLATFORM = "itgov.approvals.provincial.FileExchange"
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # a small .xlsx that inflates beyond this is a zip bomb
 MAX_ROWS = 2000
 STATUS_MAX = 40  # Project.project_code_status
 SHEET = "项目代码"
 # What the platform is asked about: the projects before approval (a code is needed to submit and to approve).
 PENDING_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED,
                     ProjectStatus.INITIATION_SUBMITTED, ProjectStatus.UNDER_REVIEW)
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # The columns of the exchange file: key, header, width. An import needs 项目ID and 项目代码; the others are read
 # when present (平台办理状态) or ignored (the rest are there for the person filling the file).
@@ -103,10 +107,6 @@ def platform() -> ProvincialPlatform:
 
 
 # --- the file implementation ------------------------------------------------------------------------------------
-
-
-def _file_error(message: str) -> InvalidInput:
-    return InvalidInput(_("导入文件有误"), fields={"file": [message]})
 
 
 def _clean(value) -> str:
@@ -161,26 +161,26 @@ class FileExchange:
         ws.freeze_panes = "A2"
         for i, project in enumerate(projects, start=2):
             ws.cell(row=i, column=1, value=project.pk)
-            _text_cell(ws.cell(row=i, column=2), project.name)
-            _text_cell(ws.cell(row=i, column=3), project.owner_unit.name)
+            text_cell(ws.cell(row=i, column=2), project.name)
+            text_cell(ws.cell(row=i, column=3), project.owner_unit.name)
             estimate = ws.cell(row=i, column=4, value=(project.estimated_investment or Decimal(0)) / WAN)
             estimate.number_format = "#,##0.00"
-            _text_cell(ws.cell(row=i, column=5), project.get_status_display())
-            _text_cell(ws.cell(row=i, column=6), project.project_code or "")
-            _text_cell(ws.cell(row=i, column=7), project.project_code_status or "")
+            text_cell(ws.cell(row=i, column=5), project.get_status_display())
+            text_cell(ws.cell(row=i, column=6), project.project_code or "")
+            text_cell(ws.cell(row=i, column=7), project.project_code_status or "")
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()
 
     def read_codes(self, content: bytes) -> list[CodeRecord]:
-        wb = _open_workbook(content)
+        wb = open_workbook(content)
         try:
             ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
             rows = ws.iter_rows(values_only=True)
             try:
                 header = next(rows)
             except StopIteration:
-                raise _file_error(_("文件中没有项目")) from None
+                raise file_error(_("文件中没有项目")) from None
             positions: dict[str, int] = {}
             for index, value in enumerate(header or ()):
                 key = _header_key(value)
@@ -188,7 +188,7 @@ class FileExchange:
                     positions[key] = index
             missing = [str(LABELS[k]) for k in ("project_id", "project_code") if k not in positions]
             if missing:
-                raise _file_error(_("第1行缺少列:%(columns)s(请使用导出的项目代码交换文件)") % {
+                raise file_error(_("第1行缺少列:%(columns)s(请使用导出的项目代码交换文件)") % {
                     "columns": "、".join(missing)})
             records: list[CodeRecord] = []
             for number, values in enumerate(rows, start=2):
@@ -197,7 +197,7 @@ class FileExchange:
                 if all(_clean(v) == "" for v in cells.values()):
                     continue
                 if len(records) >= MAX_ROWS:
-                    raise _file_error(_("一份文件最多%(n)d行") % {"n": MAX_ROWS})
+                    raise file_error(_("一份文件最多%(n)d行") % {"n": MAX_ROWS})
                 records.append(CodeRecord(
                     row=number, project_id=_project_id(cells.get("project_id")),
                     project_id_text=_clean(cells.get("project_id")),
@@ -206,57 +206,18 @@ class FileExchange:
         except InvalidInput:
             raise
         except Exception:  # openpyxl raises many kinds on a damaged sheet
-            raise _file_error(_("不是有效的Excel(.xlsx)文件")) from None
+            raise file_error(_("不是有效的Excel(.xlsx)文件")) from None
         finally:
             wb.close()
         if not records:
-            raise _file_error(_("文件中没有项目"))
+            raise file_error(_("文件中没有项目"))
         return records
 
 
-def _text_cell(cell, value) -> None:
-    """User text as text: never a formula, never a control character."""
-    cell.value = CONTROL_CHARS.sub("", "" if value is None else str(value))
-    if cell.data_type == "f":
-        cell.data_type = "s"
-
-
-def _open_workbook(data: bytes):
-    from openpyxl import load_workbook
-
-    not_xlsx = _file_error(_("不是有效的Excel(.xlsx)文件"))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
-                raise not_xlsx
-            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-                raise _file_error(_("文件内容过大"))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise not_xlsx from None
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise not_xlsx from None
-
-
 def _read_upload(upload) -> bytes:
-    if upload is None:
-        raise InvalidInput(fields={"file": [_("请选择要导入的文件")]})
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise _file_error(_("文件过大,不得超过2MB"))
-    name = str(getattr(upload, "name", "") or "")
     extension = platform().extension
-    if name and not name.lower().endswith(f".{extension}"):
-        raise _file_error(_("请上传.%(ext)s格式的文件(可先导出项目代码交换文件)") % {"ext": extension})
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise _file_error(_("文件过大,不得超过2MB"))
-    if not data:
-        raise _file_error(_("文件为空"))
-    return data
+    return read_upload(upload, extension=extension, missing=_("请选择要导入的文件"),
+                       wrong_type=_("请上传.%(ext)s格式的文件(可先导出项目代码交换文件)") % {"ext": extension})
 
 
 # --- the services ---------------------------------------------------------------------------------------------

@@ -506,7 +506,7 @@ def after_approval(project: Project, actor, data: dict) -> None:
         approved_by=actor)
     InitiationApplication.objects.filter(pk=application.pk).update(
         decision=Decision.APPROVED, decision_reason=baseline.opinion, decided_at=timezone.now())
-    audit_record(event_type=events.INITIATION_APPROVED, actor=actor, obj=baseline, project_id=project.pk,
+    audit_record(event_type=events.BASELINE_FIXED, actor=actor, obj=baseline, project_id=project.pk,
                  after={"version": baseline.version, "document_number": baseline.document_number,
                         "approved_estimate": baseline.approved_estimate})
     transaction.on_commit(lambda: _queue_letter(baseline.pk))
@@ -552,7 +552,7 @@ def after_budget(project: Project, actor, data: dict) -> None:
     budget = Budget.objects.create(project=project, baseline=data["baseline"], revision=revision, total=data["total"],
                                    note=data["note"], recorded_by=actor)
     BudgetLine.objects.bulk_create([BudgetLine(budget=budget, **line) for line in data["lines"]])
-    audit_record(event_type=events.BUDGET_RECORDED, actor=actor, obj=budget, project_id=project.pk,
+    audit_record(event_type=events.BUDGET_REVISION_CREATED, actor=actor, obj=budget, project_id=project.pk,
                  after={"revision": revision, "total": budget.total,
                         "lines": [{**line, "amount": f"{line['amount']:.2f}"} for line in data["lines"]]})
 

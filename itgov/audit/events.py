@@ -66,8 +66,10 @@ EXPERT_OPINION_RECORDED = "approval.panel.opinion"
 INITIATION_RETURNED = "approval.returned"
 INITIATION_REJECTED = "approval.rejected"
 INITIATION_APPROVED = "approval.approved"
+BASELINE_FIXED = "approval.baseline.fixed"
 APPROVAL_LETTER_GENERATED = "approval.letter.generated"
 BUDGET_RECORDED = "approval.budget.recorded"
+BUDGET_REVISION_CREATED = "approval.budget.revision"
 UNIT_SUSPENDED = "approval.unit.suspended"
 UNIT_SUSPENSION_LIFTED = "approval.unit.suspension_lifted"
 ORG_UNIT_CREATED = "org.unit.created"
@@ -138,8 +140,10 @@ EVENT_TYPES: dict[str, str] = {
     INITIATION_RETURNED: _("退回立项申请"),
     INITIATION_REJECTED: _("不予批复立项"),
     INITIATION_APPROVED: _("批复立项"),
+    BASELINE_FIXED: _("核定立项基线"),
     APPROVAL_LETTER_GENERATED: _("生成立项批复文件"),
     BUDGET_RECORDED: _("编列项目预算"),
+    BUDGET_REVISION_CREATED: _("生成预算版本"),
     UNIT_SUSPENDED: _("暂缓单位项目审批"),
     UNIT_SUSPENSION_LIFTED: _("恢复单位项目审批"),
     ORG_UNIT_CREATED: _("新增单位"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -29,6 +28,15 @@ from itgov.audit.services import audit_record, audit_record_now
 from itgov.core.dates import local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from itgov.core.money import format_wan
+from itgov.core.spreadsheets import (  # noqa: F401  (XLSX_CONTENT_TYPE, MAX_FILE_BYTES: this module's too)
+    CONTROL_CHARS,
+    MAX_FILE_BYTES,
+    XLSX_CONTENT_TYPE,
+    file_error,
+    open_workbook,
+    read_upload,
+    text_cell,
+)
 from itgov.core.workflow import permission_denied
 from itgov.rules.measures.ch2_planning import declaration_window
 from itgov.rules.profiles import parameters_in_force
@@ -39,15 +47,10 @@ from .forms import DeclarationLineForm
 from .models import DeclarationLine, DeclarationRound
 from .services import DeclarationChecks
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_FILE_BYTES = 2 * 1024 * 1024  # an upload larger than this is refused before it is read
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # a small .xlsx that inflates beyond this is a zip bomb
 MAX_ROWS = 1000  # data rows in one file
 SHEET_LINES = "申报表"
 SHEET_HELP = "填表说明"
 SHEET_PROJECTS = "可申报项目"
-# Control characters a cell must not carry (tab, line feed and carriage return are kept).
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -100,12 +103,11 @@ def declarable_projects(actor) -> list:
     """The projects `actor` may declare a line for in this system, with the line types each may take:
     construction for a reserve project, O&M for one in operation (rule art8.declared_project_eligible);
     classified projects are not declared here (art. 5). One query."""
+    from itgov.projects.choices import CONSTRUCTION_DECLARABLE
     from itgov.projects.selectors import projects_visible_to
 
     if not actor.has_role(Role.OWNER):
         return []
-    from itgov.projects.choices import CONSTRUCTION_DECLARABLE
-
     qs = (projects_visible_to(actor).filter(classified=False, status__in=[*CONSTRUCTION_DECLARABLE, "in_operation"])
           .order_by("owner_unit__code", "name", "pk"))
     return [p for p in qs if perms.has_perm("planning.declare", actor, DeclarationLine(project=p))]
@@ -113,14 +115,6 @@ def declarable_projects(actor) -> list:
 
 def _eligible_types(project) -> str:
     return str(LineType.OM.label) if project.status == "in_operation" else str(LineType.CONSTRUCTION.label)
-
-
-def _text_cell(cell, value) -> None:
-    """Put user text in a cell as text: never a formula, never a control character."""
-    text = CONTROL_CHARS.sub("", "" if value is None else str(value))
-    cell.value = text
-    if cell.data_type == "f":  # a name beginning with "=" stays a name
-        cell.data_type = "s"
 
 
 def declaration_template(*, actor, rnd: DeclarationRound) -> bytes:
@@ -202,7 +196,7 @@ def declaration_template(*, actor, rnd: DeclarationRound) -> bytes:
         % {"rows": MAX_ROWS},
     ]
     for i, text in enumerate(lines, start=1):
-        _text_cell(help_ws.cell(row=i, column=1), text)
+        text_cell(help_ws.cell(row=i, column=1), text)
     help_ws["A1"].font = Font(bold=True, size=14)
     help_ws["A7"].font = Font(bold=True)
     help_ws.column_dimensions["A"].width = 110
@@ -215,14 +209,14 @@ def declaration_template(*, actor, rnd: DeclarationRound) -> bytes:
             setattr(cell, name, style)
     for i, project in enumerate(projects, start=2):
         pws.cell(row=i, column=1, value=project.pk)
-        _text_cell(pws.cell(row=i, column=2), project.name)
-        _text_cell(pws.cell(row=i, column=3), project.owner_unit.name)
-        _text_cell(pws.cell(row=i, column=4), project.get_status_display())
-        _text_cell(pws.cell(row=i, column=5), _eligible_types(project))
+        text_cell(pws.cell(row=i, column=2), project.name)
+        text_cell(pws.cell(row=i, column=3), project.owner_unit.name)
+        text_cell(pws.cell(row=i, column=4), project.get_status_display())
+        text_cell(pws.cell(row=i, column=5), _eligible_types(project))
         wan = pws.cell(row=i, column=6, value=project.estimated_investment / 10000)
         wan.number_format = "#,##0.00"
     if not projects:
-        _text_cell(pws.cell(row=2, column=2), _("本单位暂无可申报的项目"))
+        text_cell(pws.cell(row=2, column=2), _("本单位暂无可申报的项目"))
     for j, width in enumerate((10, 44, 20, 16, 12, 18), start=1):
         pws.column_dimensions[get_column_letter(j)].width = width
     pws.freeze_panes = "A2"
@@ -281,48 +275,6 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _file_error(message: str) -> InvalidInput:
-    return InvalidInput(_("导入文件有误"), fields={"file": [message]})
-
-
-def _read_upload(file) -> bytes:
-    if file is None:
-        raise InvalidInput(fields={"file": [_("请选择要导入的Excel文件")]})
-    size = getattr(file, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise _file_error(_("文件过大,不得超过2MB"))
-    name = str(getattr(file, "name", "") or "")
-    if name and not name.lower().endswith(".xlsx"):
-        raise _file_error(_("请上传.xlsx格式的Excel文件(可先下载申报模板)"))
-    data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise _file_error(_("文件过大,不得超过2MB"))
-    if not data:
-        raise _file_error(_("文件为空"))
-    return data
-
-
-def _open_workbook(data: bytes):
-    """The workbook of an .xlsx, read only; a file that is not one (or a zip bomb) is a 400 on `file`."""
-    from openpyxl import load_workbook
-
-    not_xlsx = _file_error(_("不是有效的Excel(.xlsx)文件"))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
-                raise not_xlsx
-            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-                raise _file_error(_("文件内容过大"))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise not_xlsx from None
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        raise not_xlsx from None
-
-
 def _header_key(value) -> str | None:
     text = re.sub(r"\s+", "", str(value or ""))
     text = text.replace("(", "(").replace(")", ")")
@@ -344,16 +296,16 @@ def _clean(value) -> Any:
 
 
 def _parse_rows(data: bytes) -> list[ParsedRow]:
-    wb = _open_workbook(data)
+    wb = open_workbook(data)
     try:
         ws = wb[SHEET_LINES] if SHEET_LINES in wb.sheetnames else wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
         try:
             header = next(rows)
         except StopIteration:
-            raise _file_error(_("文件中没有申报事项")) from None
+            raise file_error(_("文件中没有申报事项")) from None
         except Exception:
-            raise _file_error(_("不是有效的Excel(.xlsx)文件")) from None
+            raise file_error(_("不是有效的Excel(.xlsx)文件")) from None
         positions: dict[str, int] = {}
         for index, value in enumerate(header or ()):
             key = _header_key(value)
@@ -364,7 +316,7 @@ def _parse_rows(data: bytes) -> list[ParsedRow]:
         if "project_id" not in positions and "project_name" not in positions:
             missing.insert(0, str(COLUMNS[1].header))
         if missing:
-            raise _file_error(_("第1行缺少列:%(columns)s(请使用申报模板)") % {"columns": "、".join(missing)})
+            raise file_error(_("第1行缺少列:%(columns)s(请使用申报模板)") % {"columns": "、".join(missing)})
         parsed: list[ParsedRow] = []
         try:
             for number, values in enumerate(rows, start=2):
@@ -373,16 +325,16 @@ def _parse_rows(data: bytes) -> list[ParsedRow]:
                 if all(v is None for v in cells.values()):
                     continue
                 if len(parsed) >= MAX_ROWS:
-                    raise _file_error(_("一份文件最多%(n)d行申报事项") % {"n": MAX_ROWS})
+                    raise file_error(_("一份文件最多%(n)d行申报事项") % {"n": MAX_ROWS})
                 parsed.append(ParsedRow(row=number, values=cells))
         except InvalidInput:
             raise
         except Exception:
-            raise _file_error(_("不是有效的Excel(.xlsx)文件")) from None
+            raise file_error(_("不是有效的Excel(.xlsx)文件")) from None
     finally:
         wb.close()
     if not parsed:
-        raise _file_error(_("文件中没有申报事项"))
+        raise file_error(_("文件中没有申报事项"))
     return parsed
 
 
@@ -524,7 +476,8 @@ def declaration_import(*, actor, rnd: DeclarationRound, file) -> list[Declaratio
 
     if not is_declarer(actor):
         raise permission_denied(actor=actor, obj=rnd, action="declaration.import", power_rule="art8.units_declare")
-    data = _read_upload(file)
+    data = read_upload(file, missing=_("请选择要导入的Excel文件"),
+                       wrong_type=_("请上传.xlsx格式的Excel文件(可先下载申报模板)"))
     parsed = _parse_rows(data)
 
     visible = list(projects_visible_to(actor).select_related("owner_unit__jurisdiction"))

@@ -6,12 +6,14 @@ from django.db.models import Q
 
 from itgov.access.scoping import is_authenticated, is_bureau_user, is_owner_user, scope_q, unit_in_scope
 from itgov.accounts.choices import Role
-from itgov.projects.policies import can_list_projects, is_drc
+from itgov.projects.policies import is_drc
 
 
 @rules.predicate
 def can_view_rounds(user) -> bool:
-    return can_list_projects(user)
+    """The annual declaration and plan (art. 4, 8): the owner units and the bureaus; not an expert, whose project
+    list is its panels' only (art. 28)."""
+    return is_authenticated(user) and (user.has_role(Role.OWNER) or is_bureau_user(user))
 
 
 @rules.predicate

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import rules as perms
 from django import forms
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
@@ -28,7 +29,7 @@ from itgov.organizations.choices import UnitKind
 from itgov.organizations.models import Unit
 from itgov.projects.choices import ProjectKind, ProjectStatus
 from itgov.projects.models import Project
-from itgov.projects.policies import can_list_projects, visible_projects_q
+from itgov.projects.policies import visible_projects_q
 
 from .devplan_selectors import offered_tasks, task_with_earlier_versions
 from .models import PlanTask
@@ -107,7 +108,7 @@ def reserve_projects(user, filters: dict[str, Any] | None = None) -> QuerySet[Pr
     """The reserve projects `user` may see, narrowed by `filters` (see ReserveFilterForm), newest entry first.
     `reserve_at` is when the project entered the reserve (its admission; its submission where no admission
     time was recorded)."""
-    if not can_list_projects(user):
+    if not perms.has_perm("planning.view_reserve", user):  # the bureaus and the units (art. 7), not an expert
         raise Forbidden()
     f = filters or {}
     qs = (Project.objects.filter(visible_projects_q(user), classified=False,

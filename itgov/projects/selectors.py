@@ -119,10 +119,22 @@ def project_compliance(project: Project, *, actor=None) -> list[dict]:
     return compliance(Case(subject=project, actor=actor, action="project.compliance", on=today), params)
 
 
-def project_history(project: Project):
+def project_history(project: Project, user):
     """What happened to the project: its business events and refused attempts, not other users' denied
-    access (those stay in the audit bureau's view)."""
+    access (those stay in the audit bureau's view). Read by `user`, without the approval's papers it may not
+    see elsewhere: the review and the panel are the bureaus' and the panel's experts' (not the units'), the
+    decision and the budget are not a pure expert's (approvals.view_decision)."""
+    from itgov.access.scoping import is_bureau_user
     from itgov.audit import events
     from itgov.audit.models import AuditEvent
 
-    return AuditEvent.objects.filter(project_id=project.pk).exclude(event_type=events.ACCESS_DENIED).order_by("-seq")
+    from .policies import is_on_panel
+
+    hidden = [events.ACCESS_DENIED]
+    if not perms.has_perm("approvals.view_decision", user, project):
+        hidden += [events.INITIATION_APPROVED, events.BASELINE_FIXED, events.APPROVAL_LETTER_GENERATED,
+                   events.BUDGET_RECORDED, events.BUDGET_REVISION_CREATED]
+    if not (is_bureau_user(user) or is_on_panel(user, project)):
+        hidden += [events.INITIATION_REVIEW_CHANGED, events.PANEL_MEMBER_ADDED, events.PANEL_MEMBER_REMOVED,
+                   events.EXPERT_OPINION_RECORDED]
+    return AuditEvent.objects.filter(project_id=project.pk).exclude(event_type__in=hidden).order_by("-seq")

@@ -1,6 +1,8 @@
 """Path converters of the pages, registered on import (before any view module builds its patterns)."""
 
-from django.urls import register_converter
+import re
+
+from django.urls import re_path, register_converter
 
 
 class IdConverter:
@@ -16,3 +18,14 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+def route(pattern: str, view, url_name: str, /, **regexes: str):
+    """A page's URL: each `<thing>` of the (regex) `pattern` is an id captured as `thing_id`, unless `regexes`
+    gives `thing` its own expression (captured as `thing`). `route(r"plans/<plan>/export\\.pdf", …)`."""
+
+    def group(match) -> str:
+        key = match.group(1)
+        return f"(?P<{key}>{regexes[key]})" if key in regexes else f"(?P<{key}_id>{IdConverter.regex})"
+
+    return re_path("^" + re.sub(r"<([a-z_]+)>", group, pattern) + "$", view, name=url_name)

@@ -149,10 +149,16 @@ class AuditFilterForm(forms.Form):
 # the field the page shows. Which projects and units are offered is display only; the services decide.
 
 
-def _bootstrap(form) -> None:
+def bootstrap(form, small: bool = False) -> None:
+    """Bootstrap's classes on a form's widgets (hidden inputs left alone; `small` for table rows)."""
     for field in form.fields.values():
+        if isinstance(field.widget, forms.HiddenInput):
+            continue
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.widget.attrs.setdefault("class", "form-check-input")
+            continue
         css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
+        field.widget.attrs.setdefault("class", f"{css} {css}-sm" if small else css)
 
 
 class RoundPageForm(RoundForm):
@@ -160,7 +166,7 @@ class RoundPageForm(RoundForm):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs.update(min="2000", max="2100", inputmode="numeric")
         self.fields["note"].widget.attrs.update(maxlength="200", placeholder=_("例如:申报通知文号"))
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class DeclarationLinePageForm(DeclarationLineForm):
@@ -174,7 +180,7 @@ class DeclarationLinePageForm(DeclarationLineForm):
             self.fields[name].choices = [("", _("请选择")), *self.fields[name].choices]
         self.fields["requested_amount"].widget.attrs.update(step="0.01", min="0.01", inputmode="decimal")
         self.fields["justification"].widget.attrs.update(maxlength=str(REASON_LIMIT))
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class DeclarationExceptionPageForm(DeclarationExceptionForm):
@@ -187,7 +193,7 @@ class DeclarationExceptionPageForm(DeclarationExceptionForm):
                                                              format="%Y-%m-%dT%H:%M")
         self.fields["deadline"].help_text = _("北京时间")
         self.fields["reason"].widget.attrs.update(maxlength=str(REASON_LIMIT))
-        _bootstrap(self)
+        bootstrap(self)
 
 
 def shanghai_moment(value: str) -> str:

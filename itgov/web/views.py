@@ -58,6 +58,7 @@ from .forms import (
     project_data,
     shanghai_moment,
 )
+from .htmx import is_partial
 from .templatetags.itgov_web import shanghai
 from .views_application import approval_card
 
@@ -68,12 +69,6 @@ ACTIVITY_LIMIT = 10
 HISTORY_LIMIT = 100
 # The form errors the project and transition pages show next to the form (the rest become error pages).
 FORM_ERRORS = (InvalidInput, RuleViolation, Conflict)
-
-
-def is_partial(request) -> bool:
-    """An htmx request for a fragment (not a history restore, which needs the whole page)."""
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 # --- sign-in ---------------------------------------------------------------------------------------------
@@ -184,7 +179,7 @@ def stepper(project) -> list[dict]:
 def project_detail(request, project_id):
     user = request.user
     project = selectors.access_project_by_id(user, project_id)
-    history = list(selectors.project_history(project)[:HISTORY_LIMIT])
+    history = list(selectors.project_history(project, user)[:HISTORY_LIMIT])
     return render(request, "web/projects/detail.html", {
         "project": project,
         "steps": stepper(project),

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, re_path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -49,6 +49,7 @@ from itgov.projects.selectors import access_project_by_id
 from itgov.rules.profiles import parameters_in_force
 from itgov.rules.registry import Case, compliance, get_rule
 
+from .converters import route
 from .errors import domain_errors, merge_errors
 from .forms import parse_version
 
@@ -581,15 +582,8 @@ def approval_card(user, project) -> dict | None:
 
 # --- wiring --------------------------------------------------------------------------------------------------
 
-# web.urls registers its `id` converter after importing this module, so the routes spell it out (the same
-# regex: at most 18 digits, a longer number is a 404).
-ID = r"(?P<%s>[0-9]{1,18})"
-
-
-def _route(pattern: str, view, name: str):
-    return re_path("^projects/" + ID % "project_id" + "/application/"
-                   + pattern.replace("<document>", ID % "document_id").replace("<participant>", ID % "participant_id")
-                   .replace("<table>", r"(?P<table>[a-z_]{1,40})") + "$", view, name=name)
+def _route(pattern: str, view, url_name: str):
+    return route("projects/<project>/application/" + pattern, view, url_name, table=r"[a-z_]{1,40}")
 
 
 urlpatterns: list = [

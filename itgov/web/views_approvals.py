@@ -25,7 +25,7 @@ from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, re_path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -57,8 +57,10 @@ from itgov.projects.models import Project
 from itgov.rules.profiles import parameters_in_force
 from itgov.rules.registry import Case, compliance, evaluate, get_rule
 
+from .converters import route
 from .errors import domain_errors, merge_errors
-from .forms import REASON_LIMIT, TRUE_VALUES, parse_version
+from .forms import REASON_LIMIT, TRUE_VALUES, bootstrap, parse_version
+from .htmx import is_partial
 
 FORM_ERRORS = (InvalidInput, RuleViolation, Conflict)
 PER_PAGE = 20
@@ -81,23 +83,7 @@ STATUS_BADGES = {
 OPINION_BADGES = {"agree": "text-bg-success", "agree_with_changes": "text-bg-warning", "disagree": "text-bg-danger"}
 
 
-def is_partial(request) -> bool:
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
-
-
 # --- forms: the approval forms with page widgets (same fields, so a service's field errors land on them) -----
-
-
-def _bootstrap(form, small: bool = False) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.HiddenInput):
-            continue
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-check-input")
-            continue
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", f"{css} {css}-sm" if small else css)
 
 
 class VersionField(forms.IntegerField):
@@ -127,7 +113,7 @@ class ReviewPageForm(ReviewForm):
                 error_messages={"max_length": _("过长,最多%(limit_value)d个字符")})
         self.fields["sharing_conclusion"].help_text = _("第二十八条:数据资源共享是立项审批的必备条件,批复前须完成评估")
         self.fields["expert_panel_required"].help_text = _("标记后,须专家组全部专家提交意见方可批复")
-        _bootstrap(self)
+        bootstrap(self)
 
     def checklist(self) -> list[dict]:
         return [{"item": item, "label": label, "ok": self[f"ck_{item}_ok"], "note": self[f"ck_{item}_note"]}
@@ -169,7 +155,7 @@ class ApprovePageForm(ApproveForm):
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.widget.attrs.setdefault("maxlength", str(field.max_length))
-        _bootstrap(self)
+        bootstrap(self)
 
     @staticmethod
     def initial_for(application, project) -> dict:
@@ -193,7 +179,7 @@ class ReasonPageForm(ReasonForm):
         if label:
             reason.label = label
         reason.widget.attrs.update(rows="3", maxlength=str(REASON_LIMIT), required=True)
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class OpinionPageForm(OpinionForm):
@@ -202,7 +188,7 @@ class OpinionPageForm(OpinionForm):
         self.fields["opinion"].choices = [("", _("请选择")), *self.fields["opinion"].choices]
         self.fields["opinion_text"].widget.attrs.update(rows="6", maxlength="5000")
         self.fields["opinion_text"].help_text = _("修改后同意或不同意的,须写明意见")
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class BudgetRow(forms.Form):
@@ -217,7 +203,7 @@ class BudgetRow(forms.Form):
         self.fields["fund_source"].choices = [("", _("请选择")), *FundSource.choices]
         self.fields["year"].widget.attrs.update(inputmode="numeric", maxlength="4", placeholder="2027")
         self.fields["amount"].widget.attrs.update(inputmode="decimal", maxlength="16")
-        _bootstrap(self, small=True)
+        bootstrap(self, small=True)
 
 
 class BudgetNoteForm(forms.Form):
@@ -227,7 +213,7 @@ class BudgetNoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class SuspensionPageForm(SuspensionForm):
@@ -241,7 +227,7 @@ class SuspensionPageForm(SuspensionForm):
             choices=[("", _("不指定项目")), *[(p.pk, f"{p.name}({p.owner_unit.name})") for p in projects]])
         self.fields["project_id"].help_text = _("须为该单位的项目")
         self.fields["reason"].widget.attrs.update(rows="3", maxlength=str(REASON_LIMIT))
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class LiftForm(forms.Form):
@@ -251,7 +237,7 @@ class LiftForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bootstrap(self, small=True)
+        bootstrap(self, small=True)
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -1008,38 +994,28 @@ def project_codes_export(request):
 
 # --- wiring --------------------------------------------------------------------------------------------------
 
-# web.urls registers its `id` converter after importing this module, so the routes spell it out (the same
-# regex: at most 18 digits, a longer number is a 404).
-ID = r"(?P<%s>[0-9]{1,18})"
-
-
-def _route(pattern: str, view, name: str):
-    return re_path("^" + pattern.replace("<project>", ID % "project_id").replace("<member>", ID % "member_id")
-                   .replace("<suspension>", ID % "suspension_id").replace("<version>", r"(?P<version>[0-9]{1,5})")
-                   + "$", view, name=name)
-
-
+VERSION = r"[0-9]{1,5}"
 urlpatterns: list = [
-    _route("approvals/", approval_list, "approval_list"),
-    _route("projects/<project>/review/", approval_review, "approval_review"),
-    _route("projects/<project>/review/start/", approval_start, "approval_start"),
-    _route("projects/<project>/review/assessment/", approval_review_update, "approval_review_update"),
-    _route("projects/<project>/review/panel/", approval_panel_add, "approval_panel_add"),
-    _route("projects/<project>/review/panel/<member>/remove/", approval_panel_remove, "approval_panel_remove"),
-    _route("projects/<project>/review/return/", approval_return, "approval_return"),
-    _route("projects/<project>/review/reject/", approval_reject, "approval_reject"),
-    _route("projects/<project>/review/approve/", approval_approve, "approval_approve"),
-    _route("projects/<project>/review/letter-preview/", approval_letter_preview, "approval_letter_preview"),
-    _route("projects/<project>/review/opinion/", expert_opinion, "expert_opinion"),
-    _route("projects/<project>/baselines/<version>/", baseline_detail, "baseline_detail"),
-    _route(r"projects/<project>/baselines/<version>/letter\.pdf", approval_letter, "approval_letter"),
-    _route("projects/<project>/budget/", approval_budget, "approval_budget"),
-    _route("expert-reviews/", expert_reviews, "expert_reviews"),
-    _route("suspensions/", suspension_list, "suspension_list"),
-    _route("suspensions/new/", suspension_create, "suspension_create"),
-    _route("suspensions/<suspension>/lift/", suspension_lift, "suspension_lift"),
-    _route("project-codes/", project_codes, "project_codes"),
-    _route(r"project-codes/export\.xlsx", project_codes_export, "project_codes_export"),
+    route("approvals/", approval_list, "approval_list"),
+    route("projects/<project>/review/", approval_review, "approval_review"),
+    route("projects/<project>/review/start/", approval_start, "approval_start"),
+    route("projects/<project>/review/assessment/", approval_review_update, "approval_review_update"),
+    route("projects/<project>/review/panel/", approval_panel_add, "approval_panel_add"),
+    route("projects/<project>/review/panel/<member>/remove/", approval_panel_remove, "approval_panel_remove"),
+    route("projects/<project>/review/return/", approval_return, "approval_return"),
+    route("projects/<project>/review/reject/", approval_reject, "approval_reject"),
+    route("projects/<project>/review/approve/", approval_approve, "approval_approve"),
+    route("projects/<project>/review/letter-preview/", approval_letter_preview, "approval_letter_preview"),
+    route("projects/<project>/review/opinion/", expert_opinion, "expert_opinion"),
+    route("projects/<project>/baselines/<version>/", baseline_detail, "baseline_detail", version=VERSION),
+    route(r"projects/<project>/baselines/<version>/letter\.pdf", approval_letter, "approval_letter", version=VERSION),
+    route("projects/<project>/budget/", approval_budget, "approval_budget"),
+    route("expert-reviews/", expert_reviews, "expert_reviews"),
+    route("suspensions/", suspension_list, "suspension_list"),
+    route("suspensions/new/", suspension_create, "suspension_create"),
+    route("suspensions/<suspension>/lift/", suspension_lift, "suspension_lift"),
+    route("project-codes/", project_codes, "project_codes"),
+    route(r"project-codes/export\.xlsx", project_codes_export, "project_codes_export"),
 ]
 SECTIONS: dict[str, str] = {
     **{p.name: "approvals" for p in urlpatterns},

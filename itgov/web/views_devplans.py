@@ -27,6 +27,7 @@ from itgov.planning.devplan_forms import DevelopmentPlanForm, PlanTaskForm
 from itgov.rules.registry import Case, enforce_rule, get_rule
 
 from .errors import domain_errors, merge_errors
+from .forms import bootstrap
 
 RESERVE_PER_PAGE = 20
 FORM_ERRORS = (InvalidInput, RuleViolation, Conflict)
@@ -37,12 +38,6 @@ TASK_FIELDS = ("number", "title", "description", "lead_unit_id")
 # --- page forms: the service's forms with page widgets, so its errors land on the fields shown -------------
 
 
-def _bootstrap(form) -> None:
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
-
-
 class PlanPageForm(DevelopmentPlanForm):
     version = forms.IntegerField(required=False, min_value=1, max_value=2**31, widget=forms.HiddenInput)
 
@@ -51,7 +46,7 @@ class PlanPageForm(DevelopmentPlanForm):
         for name in ("start_year", "end_year"):
             self.fields[name].widget.attrs.update(min="2000", max="2100", inputmode="numeric")
         self.fields["name"].widget.attrs.update(maxlength="120", placeholder=_("例如:鼓楼区“十五五”政务信息化发展规划"))
-        _bootstrap(self)
+        bootstrap(self)
 
 
 def _lead_units():
@@ -65,7 +60,7 @@ class TaskPageForm(PlanTaskForm):
             choices=[("", _("不设牵头单位")), *[(u.pk, u.name) for u in units]])
         self.fields["number"].widget.attrs.update(maxlength="10", placeholder=_("如:1 或 2.3"))
         self.fields["title"].widget.attrs.update(maxlength="120")
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class VersionForm(forms.Form):

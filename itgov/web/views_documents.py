@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import re_path, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,10 +18,10 @@ from itgov.core.money import format_wan
 from itgov.planning import documents, excel, plan_selectors
 from itgov.planning import selectors as planning_selectors
 
+from .converters import route
 from .errors import domain_errors
 
 # A database id, as web.urls.IdConverter (registered after this module is imported, so a regex here).
-ID = r"(?P<%s>[0-9]{1,18})"
 IMPORT_ERRORS = (InvalidInput, RuleViolation, Conflict)
 
 
@@ -85,11 +85,10 @@ def declaration_import(request, round_id):
 # URL patterns of these pages (in the `web` namespace), the navigation section each belongs to, and the
 # navigation entries they add (see context_processors.navigation).
 urlpatterns: list = [
-    re_path(r"^plans/%s/export\.xlsx$" % (ID % "plan_id"), plan_export_xlsx, name="plan_export_xlsx"),
-    re_path(r"^plans/%s/export\.pdf$" % (ID % "plan_id"), plan_export_pdf, name="plan_export_pdf"),
-    re_path(r"^declarations/%s/template\.xlsx$" % (ID % "round_id"), declaration_template,
-            name="declaration_template"),
-    re_path(r"^declarations/%s/import/$" % (ID % "round_id"), declaration_import, name="declaration_import"),
+    route(r"plans/<plan>/export\.xlsx", plan_export_xlsx, "plan_export_xlsx"),
+    route(r"plans/<plan>/export\.pdf", plan_export_pdf, "plan_export_pdf"),
+    route(r"declarations/<round>/template\.xlsx", declaration_template, "declaration_template"),
+    route(r"declarations/<round>/import/", declaration_import, "declaration_import"),
 ]
 SECTIONS: dict[str, str] = {"plan_export_xlsx": "plans", "plan_export_pdf": "plans",
                             "declaration_template": "declarations", "declaration_import": "declarations"}

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, re_path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -37,8 +37,10 @@ from itgov.projects.choices import CONSTRUCTION_DECLARABLE
 from itgov.rules.profiles import parameters_in_force
 from itgov.rules.registry import Case, compliance, enforce_rule
 
+from .converters import route
 from .errors import domain_errors, merge_errors
-from .forms import REASON_LIMIT, parse_version
+from .forms import REASON_LIMIT, bootstrap, parse_version
+from .htmx import is_partial
 
 FORM_ERRORS = (InvalidInput, RuleViolation, Conflict)
 ADJUSTMENTS_PER_PAGE = 50
@@ -51,23 +53,7 @@ PLANNABLE = CONSTRUCTION_DECLARABLE  # reserve projects and those continuing tow
 TRUE_VALUES = {"on", "true", "1", "yes"}
 
 
-def is_partial(request) -> bool:
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
-
-
 # --- forms: the planning forms with page widgets (same fields, so a service's field errors land on them) ----
-
-
-def _bootstrap(form, small: bool = False) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.HiddenInput):
-            continue
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-check-input")
-            continue
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", f"{css} {css}-sm" if small else css)
 
 
 def _money_widgets(form, *names) -> None:
@@ -86,7 +72,7 @@ class PlanCreatePageForm(AnnualPlanForm):
         self.fields["year"].widget.attrs.update(min="2000", max="2100", inputmode="numeric")
         self.fields["note"].widget.attrs.update(maxlength=str(REASON_LIMIT))
         _money_widgets(self, "capacity")
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class PlanSettingsPageForm(AnnualPlanUpdateForm):
@@ -95,7 +81,7 @@ class PlanSettingsPageForm(AnnualPlanUpdateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _money_widgets(self, "capacity")
-        _bootstrap(self)
+        bootstrap(self)
 
 
 def _with_empty(field, label) -> None:
@@ -114,7 +100,7 @@ class PlanLineAddPageForm(PlanLineAddForm):
             _with_empty(self.fields[name], _("请选择"))
         _money_widgets(self, "amount", "prework_amount", "requested_amount")
         self.fields["priority"].widget.attrs.update(min="0", max="100", placeholder="50")
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class PlanLineEditForm(PlanLineForm):
@@ -126,7 +112,7 @@ class PlanLineEditForm(PlanLineForm):
         self.fields["priority"].widget.attrs.update(min="0", max="100")
         for name in ("must_start_reason", "skip_reason"):
             self.fields[name].widget.attrs.update(rows="2")
-        _bootstrap(self, small=True)
+        bootstrap(self, small=True)
 
 
 class ActionForm(forms.Form):
@@ -159,7 +145,7 @@ class AdjustmentPageForm(AdjustmentForm):
         self.fields["kind"].widget = forms.HiddenInput()
         _money_widgets(self, "new_capacity")
         self.fields["reason"].widget.attrs.update(maxlength=str(REASON_LIMIT))
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class AdjustmentItemRow(forms.Form):
@@ -182,7 +168,7 @@ class AdjustmentItemRow(forms.Form):
                                              *[(str(p.pk), f"{p.name}({p.owner_unit.name})") for p in projects]]
         self.fields["plan_class"].choices = [("", _("请选择")), *PlanClass.choices]
         _money_widgets(self, "amount", "prework_amount")
-        _bootstrap(self, small=True)
+        bootstrap(self, small=True)
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -843,35 +829,25 @@ def adjustment_action(request, adjustment_id, name):
 
 # --- wiring --------------------------------------------------------------------------------------------------
 
-# web.urls registers its `id` converter after importing this module, so the routes spell it out (the same
-# regex: at most 18 digits, a longer number is a 404).
-ID = r"(?P<%s>[0-9]{1,18})"
-
-
-def _route(pattern: str, view, name: str):
-    return re_path("^" + pattern.replace("<plan>", ID % "plan_id").replace("<line>", ID % "line_id")
-                   .replace("<adjustment>", ID % "adjustment_id").replace("<name>", r"(?P<name>[-a-zA-Z0-9_]+)")
-                   + "$", view, name=name)
-
-
+ACTION_NAME = r"[-a-zA-Z0-9_]+"
 urlpatterns: list = [
-    _route("plans/", plan_list, "plan_list"),
-    _route("plans/new/", plan_create, "plan_create"),
-    _route("plans/<plan>/", plan_detail, "plan_detail"),
-    _route("plans/<plan>/edit/", plan_update, "plan_update"),
-    _route("plans/<plan>/compile/", plan_compile, "plan_compile"),
-    _route("plans/<plan>/lines/new/", plan_line_add, "plan_line_add"),
-    _route("plans/<plan>/actions/<name>/", plan_action, "plan_action"),
-    _route("plans/<plan>/allocation/", plan_allocation, "plan_allocation"),
-    _route("plans/<plan>/allocate/", plan_allocate, "plan_allocate"),
-    _route("plans/<plan>/diff/", plan_diff, "plan_diff"),
-    _route("plans/<plan>/adjustments/new/", adjustment_apply, "adjustment_apply"),
-    _route("plan-lines/<line>/", plan_line_row, "plan_line_row"),
-    _route("plan-lines/<line>/edit/", plan_line_edit, "plan_line_edit"),
-    _route("plan-lines/<line>/delete/", plan_line_delete, "plan_line_delete"),
-    _route("adjustments/", adjustment_list, "adjustment_list"),
-    _route("adjustments/<adjustment>/", adjustment_detail, "adjustment_detail"),
-    _route("adjustments/<adjustment>/actions/<name>/", adjustment_action, "adjustment_action"),
+    route("plans/", plan_list, "plan_list"),
+    route("plans/new/", plan_create, "plan_create"),
+    route("plans/<plan>/", plan_detail, "plan_detail"),
+    route("plans/<plan>/edit/", plan_update, "plan_update"),
+    route("plans/<plan>/compile/", plan_compile, "plan_compile"),
+    route("plans/<plan>/lines/new/", plan_line_add, "plan_line_add"),
+    route("plans/<plan>/actions/<name>/", plan_action, "plan_action", name=ACTION_NAME),
+    route("plans/<plan>/allocation/", plan_allocation, "plan_allocation"),
+    route("plans/<plan>/allocate/", plan_allocate, "plan_allocate"),
+    route("plans/<plan>/diff/", plan_diff, "plan_diff"),
+    route("plans/<plan>/adjustments/new/", adjustment_apply, "adjustment_apply"),
+    route("plan-lines/<line>/", plan_line_row, "plan_line_row"),
+    route("plan-lines/<line>/edit/", plan_line_edit, "plan_line_edit"),
+    route("plan-lines/<line>/delete/", plan_line_delete, "plan_line_delete"),
+    route("adjustments/", adjustment_list, "adjustment_list"),
+    route("adjustments/<adjustment>/", adjustment_detail, "adjustment_detail"),
+    route("adjustments/<adjustment>/actions/<name>/", adjustment_action, "adjustment_action", name=ACTION_NAME),
 ]
 SECTIONS: dict[str, str] = {p.name: "plans" for p in urlpatterns}
 

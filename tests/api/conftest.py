@@ -19,7 +19,7 @@ from itgov.core.dates import SHANGHAI
 
 API = "/api/v1"
 # The roles of the `district` fixture, in the order the expectation tables list them.
-ROLES = ("admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor")
+ROLES = ("admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert")
 # Audit events a refusal may write; every other event type is a business event a refusal must not write.
 REFUSAL_EVENTS = ("access.denied", "rule.refused")
 NOT_FOUND = {"error": {"code": "not_found", "message": "对象不存在或无权查看"}}

@@ -3,8 +3,8 @@
 The authorization matrix (STYLE.md habits 5 and 6): every operation × every role × the states that matter,
 with the exact status, following itgov/planning/policies.py:
 - visibility: the five bureaus of art. 4 see every edition (drafts included) and every line; an owner unit
-  sees the issued and superseded editions and only its own lines and adjustments; sysadmin and supervisor
-  see no plan (the list is 403, an edition 404, exactly like a missing id);
+  sees the issued and superseded editions and only its own lines and adjustments; sysadmin, supervisor and
+  expert see no plan (the list is 403, an edition 404, exactly like a missing id);
 - power: DRC and Finance compile the draft (create, edit, lines, allocation; art. 8), DRC submits, Finance
   co-signs, Finance returns what waits for its signature and the government what waits for its approval, the
   government issues; a unit applies to adjust its own projects (art. 10), DRC then Finance review, the
@@ -34,6 +34,7 @@ from .conftest import (
     API,
     FORBIDDEN,
     NOT_FOUND,
+    ROLES,
     UNAUTHENTICATED,
     business_events,
     missing_id,
@@ -62,7 +63,7 @@ from .test_bad_input import INVALID, ONE_OF, _assert_field_error
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ("anonymous", "admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor")
+COLUMNS = ("anonymous", "admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert")
 
 
 def _table(text: str) -> dict[str, dict[str, int]]:
@@ -74,29 +75,29 @@ def _table(text: str) -> dict[str, dict[str, int]]:
     return rows
 
 
-# Columns: anonymous admin drc finance audit cyber gov edu health supervisor.
+# Columns: anonymous admin drc finance audit cyber gov edu health supervisor expert.
 GLOBAL_EXPECTED = _table("""
-plan_list       401 403 200 200 200 200 200 200 200 403
-plan_create     401 403 201 201 403 403 403 403 403 403
+plan_list       401 403 200 200 200 200 200 200 200 403 403
+plan_create     401 403 201 201 403 403 403 403 403 403 403
 """)
 
 _SEEN = """
-draft          401 404 200 200 200 200 200 404 404 404
-submitted      401 404 200 200 200 200 200 404 404 404
-cosigned       401 404 200 200 200 200 200 404 404 404
-issued         401 404 200 200 200 200 200 200 200 404
-superseded     401 404 200 200 200 200 200 200 200 404
+draft          401 404 200 200 200 200 200 404 404 404 404
+submitted      401 404 200 200 200 200 200 404 404 404 404
+cosigned       401 404 200 200 200 200 200 404 404 404 404
+issued         401 404 200 200 200 200 200 200 200 404 404
+superseded     401 404 200 200 200 200 200 200 200 404 404
 """
 
 
 def _draft_edit(ok: int) -> str:
     """DRC and Finance edit the draft; once it left the draft, art. 10 refuses (422)."""
     return f"""
-draft          401 404 {ok} {ok} 403 403 403 404 404 404
-submitted      401 404 422 422 403 403 403 404 404 404
-cosigned       401 404 422 422 403 403 403 404 404 404
-issued         401 404 422 422 403 403 403 403 403 404
-superseded     401 404 422 422 403 403 403 403 403 404
+draft          401 404 {ok} {ok} 403 403 403 404 404 404 404
+submitted      401 404 422 422 403 403 403 404 404 404 404
+cosigned       401 404 422 422 403 403 403 404 404 404 404
+issued         401 404 422 422 403 403 403 403 403 404 404
+superseded     401 404 422 422 403 403 403 403 403 404 404
 """
 
 
@@ -108,69 +109,69 @@ PLAN_EXPECTED = {
     "line_list": _table(_SEEN),
     "line_add": _table(_draft_edit(201)),
     "allocation": _table("""
-draft          401 404 200 200 403 403 403 404 404 404
-submitted      401 404 200 200 403 403 403 404 404 404
-cosigned       401 404 200 200 403 403 403 404 404 404
-issued         401 404 200 200 403 403 403 403 403 404
-superseded     401 404 200 200 403 403 403 403 403 404
+draft          401 404 200 200 403 403 403 404 404 404 404
+submitted      401 404 200 200 403 403 403 404 404 404 404
+cosigned       401 404 200 200 403 403 403 404 404 404 404
+issued         401 404 200 200 403 403 403 403 403 404 404
+superseded     401 404 200 200 403 403 403 403 403 404 404
 """),
     "allocate": _table(_draft_edit(200)),
     "submit": _table("""
-draft          401 404 200 403 403 403 403 404 404 404
-submitted      401 404 409 403 403 403 403 404 404 404
-cosigned       401 404 409 403 403 403 403 404 404 404
-issued         401 404 409 403 403 403 403 403 403 404
-superseded     401 404 409 403 403 403 403 403 403 404
+draft          401 404 200 403 403 403 403 404 404 404 404
+submitted      401 404 409 403 403 403 403 404 404 404 404
+cosigned       401 404 409 403 403 403 403 404 404 404 404
+issued         401 404 409 403 403 403 403 403 403 404 404
+superseded     401 404 409 403 403 403 403 403 403 404 404
 """),
     "cosign": _table("""
-draft          401 404 403 409 403 403 403 404 404 404
-submitted      401 404 403 200 403 403 403 404 404 404
-cosigned       401 404 403 409 403 403 403 404 404 404
-issued         401 404 403 409 403 403 403 403 403 404
-superseded     401 404 403 409 403 403 403 403 403 404
+draft          401 404 403 409 403 403 403 404 404 404 404
+submitted      401 404 403 200 403 403 403 404 404 404 404
+cosigned       401 404 403 409 403 403 403 404 404 404 404
+issued         401 404 403 409 403 403 403 403 403 404 404
+superseded     401 404 403 409 403 403 403 403 403 404 404
 """),
     "return": _table("""
-draft          401 404 403 409 403 403 409 404 404 404
-submitted      401 404 403 200 403 403 403 404 404 404
-cosigned       401 404 403 403 403 403 200 404 404 404
-issued         401 404 403 409 403 403 409 403 403 404
-superseded     401 404 403 409 403 403 409 403 403 404
+draft          401 404 403 409 403 403 409 404 404 404 404
+submitted      401 404 403 200 403 403 403 404 404 404 404
+cosigned       401 404 403 403 403 403 200 404 404 404 404
+issued         401 404 403 409 403 403 409 403 403 404 404
+superseded     401 404 403 409 403 403 409 403 403 404 404
 """),
     "issue": _table("""
-draft          401 404 403 403 403 403 409 404 404 404
-submitted      401 404 403 403 403 403 409 404 404 404
-cosigned       401 404 403 403 403 403 200 404 404 404
-issued         401 404 403 403 403 403 409 403 403 404
-superseded     401 404 403 403 403 403 409 403 403 404
+draft          401 404 403 403 403 403 409 404 404 404 404
+submitted      401 404 403 403 403 403 409 404 404 404 404
+cosigned       401 404 403 403 403 403 200 404 404 404 404
+issued         401 404 403 403 403 403 409 403 403 404 404
+superseded     401 404 403 403 403 403 409 403 403 404 404
 """),
     "diff": _table(_SEEN),
     "adjustment_list": _table(_SEEN),
     # edu applies for its own project; health's application names edu's project (400 naming it); an edition
     # already superseded cannot be adjusted (422, art10.adjustment_on_current_edition, before anything else).
     "adjustment_apply": _table("""
-draft          401 404 403 403 403 403 403 404 404 404
-submitted      401 404 403 403 403 403 403 404 404 404
-cosigned       401 404 403 403 403 403 403 404 404 404
-issued         401 404 403 403 403 403 403 201 400 404
-superseded     401 404 403 403 403 403 403 422 422 404
+draft          401 404 403 403 403 403 403 404 404 404 404
+submitted      401 404 403 403 403 403 403 404 404 404 404
+cosigned       401 404 403 403 403 403 403 404 404 404 404
+issued         401 404 403 403 403 403 403 201 400 404 404
+superseded     401 404 403 403 403 403 403 422 422 404 404
 """),
 }
 
 # Operations on edu's line, per the state of its edition. Same columns.
 _LINE_EDIT = """
-draft          401 404 {ok} {ok} 403 403 403 404 404 404
-submitted      401 404 422 422 403 403 403 404 404 404
-cosigned       401 404 422 422 403 403 403 404 404 404
-issued         401 404 422 422 403 403 403 403 404 404
-superseded     401 404 422 422 403 403 403 403 404 404
+draft          401 404 {ok} {ok} 403 403 403 404 404 404 404
+submitted      401 404 422 422 403 403 403 404 404 404 404
+cosigned       401 404 422 422 403 403 403 404 404 404 404
+issued         401 404 422 422 403 403 403 403 404 404 404
+superseded     401 404 422 422 403 403 403 403 404 404 404
 """
 LINE_EXPECTED = {
     "line_detail": _table("""
-draft          401 404 200 200 200 200 200 404 404 404
-submitted      401 404 200 200 200 200 200 404 404 404
-cosigned       401 404 200 200 200 200 200 404 404 404
-issued         401 404 200 200 200 200 200 200 404 404
-superseded     401 404 200 200 200 200 200 200 404 404
+draft          401 404 200 200 200 200 200 404 404 404 404
+submitted      401 404 200 200 200 200 200 404 404 404 404
+cosigned       401 404 200 200 200 200 200 404 404 404 404
+issued         401 404 200 200 200 200 200 200 404 404 404
+superseded     401 404 200 200 200 200 200 200 404 404 404
 """),
     "line_update": _table(_LINE_EDIT.format(ok=200)),
     "line_delete": _table(_LINE_EDIT.format(ok=204)),
@@ -179,55 +180,55 @@ superseded     401 404 200 200 200 200 200 200 404 404
 # Operations on edu's adjustment of the issued edition, per the adjustment's state. Same columns.
 _CLOSED = ("consented", "rejected", "withdrawn")
 ADJUSTMENT_EXPECTED = {
-    "adjustment_detail": _table("\n".join(f"{s} 401 404 200 200 200 200 200 200 404 404" for s in ADJUSTMENT_STATES)),
+    "adjustment_detail": _table("\n".join(f"{s} 401 404 200 200 200 200 200 200 404 404 404" for s in ADJUSTMENT_STATES)),
     "review": _table("""
-applied        401 404 200 403 403 403 403 403 404 404
-drc_reviewed   401 404 409 403 403 403 403 403 404 404
-reviewed       401 404 409 403 403 403 403 403 404 404
-consented      401 404 409 403 403 403 403 403 404 404
-rejected       401 404 409 403 403 403 403 403 404 404
-withdrawn      401 404 409 403 403 403 403 403 404 404
+applied        401 404 200 403 403 403 403 403 404 404 404
+drc_reviewed   401 404 409 403 403 403 403 403 404 404 404
+reviewed       401 404 409 403 403 403 403 403 404 404 404
+consented      401 404 409 403 403 403 403 403 404 404 404
+rejected       401 404 409 403 403 403 403 403 404 404 404
+withdrawn      401 404 409 403 403 403 403 403 404 404 404
 """),
     "finance_review": _table("""
-applied        401 404 403 409 403 403 403 403 404 404
-drc_reviewed   401 404 403 200 403 403 403 403 404 404
-reviewed       401 404 403 409 403 403 403 403 404 404
-consented      401 404 403 409 403 403 403 403 404 404
-rejected       401 404 403 409 403 403 403 403 404 404
-withdrawn      401 404 403 409 403 403 403 403 404 404
+applied        401 404 403 409 403 403 403 403 404 404 404
+drc_reviewed   401 404 403 200 403 403 403 403 404 404 404
+reviewed       401 404 403 409 403 403 403 403 404 404 404
+consented      401 404 403 409 403 403 403 403 404 404 404
+rejected       401 404 403 409 403 403 403 403 404 404 404
+withdrawn      401 404 403 409 403 403 403 403 404 404 404
 """),
     "consent": _table("""
-applied        401 404 403 403 403 403 409 403 404 404
-drc_reviewed   401 404 403 403 403 403 409 403 404 404
-reviewed       401 404 403 403 403 403 200 403 404 404
-consented      401 404 403 403 403 403 409 403 404 404
-rejected       401 404 403 403 403 403 409 403 404 404
-withdrawn      401 404 403 403 403 403 409 403 404 404
+applied        401 404 403 403 403 403 409 403 404 404 404
+drc_reviewed   401 404 403 403 403 403 409 403 404 404 404
+reviewed       401 404 403 403 403 403 200 403 404 404 404
+consented      401 404 403 403 403 403 409 403 404 404 404
+rejected       401 404 403 403 403 403 409 403 404 404 404
+withdrawn      401 404 403 403 403 403 409 403 404 404 404
 """),
     # each reviewer refuses at its own step only
     "reject": _table("""
-applied        401 404 200 403 403 403 403 403 404 404
-drc_reviewed   401 404 403 200 403 403 403 403 404 404
-reviewed       401 404 403 403 403 403 200 403 404 404
-consented      401 404 403 403 403 403 403 403 404 404
-rejected       401 404 403 403 403 403 403 403 404 404
-withdrawn      401 404 403 403 403 403 403 403 404 404
+applied        401 404 200 403 403 403 403 403 404 404 404
+drc_reviewed   401 404 403 200 403 403 403 403 404 404 404
+reviewed       401 404 403 403 403 403 200 403 404 404 404
+consented      401 404 403 403 403 403 403 403 404 404 404
+rejected       401 404 403 403 403 403 403 403 404 404 404
+withdrawn      401 404 403 403 403 403 403 403 404 404 404
 """),
     "withdraw": _table("""
-applied        401 404 403 403 403 403 403 200 404 404
-drc_reviewed   401 404 403 403 403 403 403 200 404 404
-reviewed       401 404 403 403 403 403 403 200 404 404
-consented      401 404 403 403 403 403 403 409 404 404
-rejected       401 404 403 403 403 403 403 409 404 404
-withdrawn      401 404 403 403 403 403 403 409 404 404
+applied        401 404 403 403 403 403 403 200 404 404 404
+drc_reviewed   401 404 403 403 403 403 403 200 404 404 404
+reviewed       401 404 403 403 403 403 403 200 404 404 404
+consented      401 404 403 403 403 403 403 409 404 404 404
+rejected       401 404 403 403 403 403 403 409 404 404 404
+withdrawn      401 404 403 403 403 403 403 409 404 404 404
 """),
 }
 
 # "Is P funded in 2027": edu's project in the issued plan, or a draft of edu (seen by edu and the audit bureau).
 PROJECT_EXPECTED = {
     "funding": _table("""
-funded         401 404 200 200 200 200 200 200 404 404
-draft          401 404 404 404 200 404 404 200 404 404
+funded         401 404 200 200 200 200 200 200 404 404 404
+draft          401 404 404 404 200 404 404 200 404 404 404
 """),
 }
 
@@ -286,6 +287,7 @@ def _expected_plan_actions(role: str, state: str) -> list[str]:
 
 
 def test_the_tables_cover_every_operation_role_and_state():
+    assert ("anonymous", *ROLES) == COLUMNS  # every role of the district, the expert included
     assert set(GLOBAL_EXPECTED) == set(matrix_plans.GLOBAL)
     assert set(PLAN_EXPECTED) == set(matrix_plans.PLAN)
     assert set(LINE_EXPECTED) == set(matrix_plans.LINE)

@@ -4,18 +4,19 @@ of the owner unit 区教育局 (edu) in each state that matters, with the exact 
 How the tables below follow from the policy (itgov/projects/policies.py, rules art. 4 and 5):
 - visibility: the owner unit sees its projects in every state; the five bureaus of art. 4 (drc, finance,
   audit, cyber, gov) see a project once it is submitted (not a draft), the audit bureau drafts too (art. 4,
-  25); a classified project (art. 5) is seen by its owner unit and, once submitted, by DRC only; sysadmin,
-  supervisor and another unit's owner (health) see none of edu's projects — for them it is 404, exactly
-  like a missing id;
+  25); a classified project (art. 5) is seen by its owner unit and, once submitted, by DRC only; the expert
+  sees the projects on its review panels (art. 28) and no other; sysadmin, supervisor and another unit's owner
+  (health) see none of edu's projects — for them it is 404, exactly like a missing id;
 - power: the owner unit edits, submits and withdraws (art. 7, a 403 that cites 第七条); DRC admits and
   returns (art. 4, a 403 that cites 第四条); a visible project without the power is 403; with the power in
   the wrong state, 409;
-- listing needs an owner or bureau role (a plain 403); creating needs an owner role (art. 7); the audit
-  trail needs the audit bureau (art. 4).
+- listing needs an owner, bureau or expert role (a plain 403; the expert lists its panels' projects only);
+  creating needs an owner role (art. 7); the audit trail needs the audit bureau (art. 4); the expert writes
+  nothing (a 403 citing the power's article on a project of its panel).
 The annual declaration (itgov/planning/policies.py, rules art. 8) — on the 2027 round, its window open or
 closed:
-- visibility: a round is seen by the owner units and the five bureaus; sysadmin and supervisor list no round
-  and get 404 on one; a line is seen by the bureaus (all) and by its own unit (health: 404 on edu's line);
+- visibility: a round is seen by the owner units and the five bureaus; sysadmin, supervisor and expert list no
+  round and get 404 on one; a line is seen by the bureaus (all) and by its own unit (health: 404 on edu's line);
 - power: only DRC opens a round and grants an exception (others 403 citing 第八条); only the project's owner
   unit declares and withdraws (a bureau 403 citing 第八条; another unit cannot see the project: 400 naming
   project_id); outside the window without an exception the rule art8.declaration_window refuses (422).
@@ -48,6 +49,7 @@ from .conftest import (
     NOT_FOUND,
     OUTSIDE_WINDOW,
     OWNER_POWER_FORBIDDEN,
+    ROLES,
     ROUND_YEAR,
     UNAUTHENTICATED,
     business_events,
@@ -64,7 +66,7 @@ from .conftest import (
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ("anonymous", "admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor")
+COLUMNS = ("anonymous", "admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert")
 
 
 def _table(text: str) -> dict[str, dict[str, int]]:
@@ -76,84 +78,93 @@ def _table(text: str) -> dict[str, dict[str, int]]:
     return rows
 
 
-# Operations that take no project. Columns: anonymous admin drc finance audit cyber gov edu health supervisor.
+# Operations that take no project. Columns: anonymous admin drc finance audit cyber gov edu health supervisor expert.
 GLOBAL_EXPECTED = _table("""
-me              401 200 200 200 200 200 200 200 200 200
-rules           401 200 200 200 200 200 200 200 200 200
-units           401 200 200 200 200 200 200 200 200 200
-plan_tasks      401 200 200 200 200 200 200 200 200 200
-project_list    401 403 200 200 200 200 200 200 200 403
-project_create  401 403 403 403 403 403 403 201 201 403
-audit_events    401 403 403 403 200 403 403 403 403 403
-round_list      401 403 200 200 200 200 200 200 200 403
-round_open      401 403 201 403 403 403 403 403 403 403
+me              401 200 200 200 200 200 200 200 200 200 200
+rules           401 200 200 200 200 200 200 200 200 200 200
+units           401 200 200 200 200 200 200 200 200 200 200
+plan_tasks      401 200 200 200 200 200 200 200 200 200 200
+project_list    401 403 200 200 200 200 200 200 200 403 200
+project_create  401 403 403 403 403 403 403 201 201 403 403
+audit_events    401 403 403 403 200 403 403 403 403 403 403
+round_list      401 403 200 200 200 200 200 200 200 403 403
+round_open      401 403 201 403 403 403 403 403 403 403 403
 """)
 
-# Operations on one project of edu, per state. Same columns.
+# Operations on one project of edu, per state (on_panel: under review, with the expert on its panel, its opinion
+# recorded). Same columns.
 PROJECT_EXPECTED = {
     "detail": _table("""
-draft                 401 404 404 404 200 404 404 200 404 404
-proposed              401 404 200 200 200 200 200 200 404 404
-in_reserve            401 404 200 200 200 200 200 200 404 404
-withdrawn             401 404 200 200 200 200 200 200 404 404
-classified_draft      401 404 404 404 404 404 404 200 404 404
-classified_proposed   401 404 200 404 404 404 404 200 404 404
+draft                 401 404 404 404 200 404 404 200 404 404 404
+proposed              401 404 200 200 200 200 200 200 404 404 404
+in_reserve            401 404 200 200 200 200 200 200 404 404 404
+withdrawn             401 404 200 200 200 200 200 200 404 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404 404
+classified_proposed   401 404 200 404 404 404 404 200 404 404 404
+on_panel              401 404 200 200 200 200 200 200 404 404 200
 """),
     "update": _table("""
-draft                 401 404 404 404 403 404 404 200 404 404
-proposed              401 404 403 403 403 403 403 409 404 404
-in_reserve            401 404 403 403 403 403 403 409 404 404
-withdrawn             401 404 403 403 403 403 403 409 404 404
-classified_draft      401 404 404 404 404 404 404 200 404 404
-classified_proposed   401 404 403 404 404 404 404 409 404 404
+draft                 401 404 404 404 403 404 404 200 404 404 404
+proposed              401 404 403 403 403 403 403 409 404 404 404
+in_reserve            401 404 403 403 403 403 403 409 404 404 404
+withdrawn             401 404 403 403 403 403 403 409 404 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404 404
+classified_proposed   401 404 403 404 404 404 404 409 404 404 404
+on_panel              401 404 403 403 403 403 403 409 404 404 403
 """),
     "submit_proposal": _table("""
-draft                 401 404 404 404 403 404 404 200 404 404
-proposed              401 404 403 403 403 403 403 409 404 404
-in_reserve            401 404 403 403 403 403 403 409 404 404
-withdrawn             401 404 403 403 403 403 403 409 404 404
-classified_draft      401 404 404 404 404 404 404 200 404 404
-classified_proposed   401 404 403 404 404 404 404 409 404 404
+draft                 401 404 404 404 403 404 404 200 404 404 404
+proposed              401 404 403 403 403 403 403 409 404 404 404
+in_reserve            401 404 403 403 403 403 403 409 404 404 404
+withdrawn             401 404 403 403 403 403 403 409 404 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404 404
+classified_proposed   401 404 403 404 404 404 404 409 404 404 404
+on_panel              401 404 403 403 403 403 403 409 404 404 403
 """),
     "admit": _table("""
-draft                 401 404 404 404 403 404 404 403 404 404
-proposed              401 404 200 403 403 403 403 403 404 404
-in_reserve            401 404 409 403 403 403 403 403 404 404
-withdrawn             401 404 409 403 403 403 403 403 404 404
-classified_draft      401 404 404 404 404 404 404 403 404 404
-classified_proposed   401 404 200 404 404 404 404 403 404 404
+draft                 401 404 404 404 403 404 404 403 404 404 404
+proposed              401 404 200 403 403 403 403 403 404 404 404
+in_reserve            401 404 409 403 403 403 403 403 404 404 404
+withdrawn             401 404 409 403 403 403 403 403 404 404 404
+classified_draft      401 404 404 404 404 404 404 403 404 404 404
+classified_proposed   401 404 200 404 404 404 404 403 404 404 404
+on_panel              401 404 409 403 403 403 403 403 404 404 403
 """),
     "return_for_revision": _table("""
-draft                 401 404 404 404 403 404 404 403 404 404
-proposed              401 404 200 403 403 403 403 403 404 404
-in_reserve            401 404 409 403 403 403 403 403 404 404
-withdrawn             401 404 409 403 403 403 403 403 404 404
-classified_draft      401 404 404 404 404 404 404 403 404 404
-classified_proposed   401 404 200 404 404 404 404 403 404 404
+draft                 401 404 404 404 403 404 404 403 404 404 404
+proposed              401 404 200 403 403 403 403 403 404 404 404
+in_reserve            401 404 409 403 403 403 403 403 404 404 404
+withdrawn             401 404 409 403 403 403 403 403 404 404 404
+classified_draft      401 404 404 404 404 404 404 403 404 404 404
+classified_proposed   401 404 200 404 404 404 404 403 404 404 404
+on_panel              401 404 409 403 403 403 403 403 404 404 403
 """),
     "withdraw": _table("""
-draft                 401 404 404 404 403 404 404 200 404 404
-proposed              401 404 403 403 403 403 403 200 404 404
-in_reserve            401 404 403 403 403 403 403 200 404 404
-withdrawn             401 404 403 403 403 403 403 409 404 404
-classified_draft      401 404 404 404 404 404 404 200 404 404
-classified_proposed   401 404 403 404 404 404 404 200 404 404
+draft                 401 404 404 404 403 404 404 200 404 404 404
+proposed              401 404 403 403 403 403 403 200 404 404 404
+in_reserve            401 404 403 403 403 403 403 200 404 404 404
+withdrawn             401 404 403 403 403 403 403 409 404 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404 404
+classified_proposed   401 404 403 404 404 404 404 200 404 404 404
+on_panel              401 404 403 403 403 403 403 200 404 404 403
 """),
     "compliance": _table("""
-draft                 401 404 404 404 200 404 404 200 404 404
-proposed              401 404 200 200 200 200 200 200 404 404
-in_reserve            401 404 200 200 200 200 200 200 404 404
-withdrawn             401 404 200 200 200 200 200 200 404 404
-classified_draft      401 404 404 404 404 404 404 200 404 404
-classified_proposed   401 404 200 404 404 404 404 200 404 404
+draft                 401 404 404 404 200 404 404 200 404 404 404
+proposed              401 404 200 200 200 200 200 200 404 404 404
+in_reserve            401 404 200 200 200 200 200 200 404 404 404
+withdrawn             401 404 200 200 200 200 200 200 404 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404 404
+classified_proposed   401 404 200 404 404 404 404 200 404 404 404
+on_panel              401 404 200 200 200 200 200 200 404 404 200
 """),
     "history": _table("""
-draft                 401 404 404 404 200 404 404 200 404 404
-proposed              401 404 200 200 200 200 200 200 404 404
-in_reserve            401 404 200 200 200 200 200 200 404 404
-withdrawn             401 404 200 200 200 200 200 200 404 404
-classified_draft      401 404 404 404 404 404 404 200 404 404
-classified_proposed   401 404 200 404 404 404 404 200 404 404
+draft                 401 404 404 404 200 404 404 200 404 404 404
+proposed              401 404 200 200 200 200 200 200 404 404 404
+in_reserve            401 404 200 200 200 200 200 200 404 404 404
+withdrawn             401 404 200 200 200 200 200 200 404 404 404
+classified_draft      401 404 404 404 404 404 404 200 404 404 404
+classified_proposed   401 404 200 404 404 404 404 200 404 404 404
+on_panel              401 404 200 200 200 200 200 200 404 404 200
 """),
 }
 
@@ -162,28 +173,28 @@ classified_proposed   401 404 200 404 404 404 404 200 404 404
 # Same columns.
 ROUND_EXPECTED = {
     "round_detail": _table("""
-open                  401 404 200 200 200 200 200 200 200 404
-closed                401 404 200 200 200 200 200 200 200 404
+open                  401 404 200 200 200 200 200 200 200 404 404
+closed                401 404 200 200 200 200 200 200 200 404 404
 """),
     "exception_grant": _table("""
-open                  401 404 201 403 403 403 403 403 403 404
-closed                401 404 201 403 403 403 403 403 403 404
+open                  401 404 201 403 403 403 403 403 403 404 404
+closed                401 404 201 403 403 403 403 403 403 404 404
 """),
     "line_list": _table("""
-open                  401 404 200 200 200 200 200 200 200 404
-closed                401 404 200 200 200 200 200 200 200 404
+open                  401 404 200 200 200 200 200 200 200 404 404
+closed                401 404 200 200 200 200 200 200 200 404 404
 """),
     "line_declare": _table("""
-open                  401 404 403 403 403 403 403 201 400 404
-closed                401 404 403 403 403 403 403 422 400 404
+open                  401 404 403 403 403 403 403 201 400 404 404
+closed                401 404 403 403 403 403 403 422 400 404 404
 """),
 }
 # Withdrawing edu's line: declared, with the window open or closed; or withdrawn already. Same columns.
 LINE_EXPECTED = {
     "line_withdraw": _table("""
-declared_open         401 404 403 403 403 403 403 200 404 404
-declared_closed       401 404 403 403 403 403 403 422 404 404
-withdrawn_open        401 404 403 403 403 403 403 409 404 404
+declared_open         401 404 403 403 403 403 403 200 404 404 404
+declared_closed       401 404 403 403 403 403 403 422 404 404 404
+withdrawn_open        401 404 403 403 403 403 403 409 404 404 404
 """),
 }
 MOMENT = {"open": INSIDE_WINDOW, "closed": OUTSIDE_WINDOW}
@@ -256,7 +267,25 @@ LINES_SEEN = {"edu": ("edu_line",), "health": ("health_line",)}
 BUREAU_LINES = ("edu_line", "health_line")
 
 def _state_and_flag(state: str) -> tuple[str, bool]:
+    """The project status and the classified flag of a table's state."""
+    if state in PANEL_STATES:
+        return PANEL_STATES[state][0], False
     return (state.removeprefix("classified_"), True) if state.startswith("classified_") else (state, False)
+
+
+# The states whose project went through the initiation approval (tests/approvals_world.py): its status, and the
+# approval stage it was brought to.
+PANEL_STATES = {"on_panel": ("under_review", "reviewed")}
+
+
+def _make(district, make_project, state: str, **fields) -> Project:
+    """A project of edu in `state`: through the approval (the expert on its panel) for a PANEL_STATES state."""
+    if state in PANEL_STATES:
+        from tests.approvals_world import approval_maker
+
+        return approval_maker(district)(PANEL_STATES[state][1], **fields).project
+    base_state, classified = _state_and_flag(state)
+    return make_project(base_state, classified=classified, **fields)
 
 
 def _project_cells():
@@ -321,7 +350,8 @@ def _line_request(client, line_id: int, version: int):
 
 
 def test_the_tables_cover_every_role_and_state():
-    states = {"draft", "proposed", "in_reserve", "withdrawn", "classified_draft", "classified_proposed"}
+    assert ("anonymous", *ROLES) == COLUMNS
+    states = {"draft", "proposed", "in_reserve", "withdrawn", "classified_draft", "classified_proposed", "on_panel"}
     assert set(PROJECT_EXPECTED) == set(PROJECT_OPERATIONS)
     assert set(GLOBAL_EXPECTED) == set(GLOBAL_OPERATIONS)
     assert set(ROUND_EXPECTED) == set(ROUND_OPERATIONS)
@@ -336,7 +366,7 @@ def test_the_tables_cover_every_role_and_state():
 def test_project_operation(api, district, make_project, op, state, role, expected):
     # given a project of edu in `state`, and a client acting as `role`
     base_state, classified = _state_and_flag(state)
-    project = make_project(base_state, classified=classified)
+    project = _make(district, make_project, state)
     client = api(role)
     row_before = project_row(project.pk)
     events_before = business_events()
@@ -363,11 +393,15 @@ def test_project_operation(api, district, make_project, op, state, role, expecte
     elif op == "compliance":
         assert body["project_id"] == project.pk
         assert [item["rule"] for item in body["items"]][:1] == ["art2.kind_and_construction_type"]
-    elif op == "history":
+    elif op == "history":  # the project's events, newest first: all of them but what the approval hides (below)
         from itgov.audit.models import AuditEvent
 
-        seqs = list(AuditEvent.objects.filter(project_id=project.pk).order_by("-seq").values_list("seq", flat=True))
-        assert (body["count"], [item["seq"] for item in body["items"]]) == (len(seqs), seqs)
+        events = AuditEvent.objects.filter(project_id=project.pk).order_by("-seq")
+        seqs = list(events.values_list("seq", flat=True))
+        may_hide = set(events.filter(event_type__in=HIDDEN_FROM.get(role, ())).values_list("seq", flat=True))
+        got = [item["seq"] for item in body["items"]]
+        assert (body["count"], got) == (len(got), [seq for seq in seqs if seq in got])
+        assert set(seqs) - may_hide <= set(got)
     if op not in WRITES:
         assert project_row(project.pk) == row_before
         assert business_events() == events_before
@@ -427,9 +461,8 @@ def test_global_operation(api, district, make_project, make_round, op, role, exp
         assert {"drc", "edu", "school1", "health"} <= {u["code"] for u in body}
     elif op == "plan_tasks":
         assert body == []
-    elif op == "project_list":  # one proposed project of edu and one of health
-        owner_roles = {"edu": "edu", "health": "health"}
-        expected_units = [owner_roles[role]] if role in owner_roles else ["edu", "health"]
+    elif op == "project_list":  # one proposed project of edu and one of health; none on the expert's panel
+        expected_units = {"edu": ["edu"], "health": ["health"], "expert": []}.get(role, ["edu", "health"])
         assert sorted(item["owner_unit"]["code"] for item in body["items"]) == expected_units
         assert body["count"] == len(expected_units)
     elif op == "audit_events":
@@ -556,28 +589,40 @@ def test_line_operation(api, district, declaration_round, make_project, make_lin
     _check_planning_write(op, expected, counts_before, events_before, refusals_before)
 
 
-# Listing: exactly the projects the role may see (the queryset and the object check agree).
+# Listing: exactly the projects the role may see (the queryset and the object check agree). other_panel is
+# under review with another expert (not the one who signs in) on its panel.
+_REVIEWED = {"on_panel", "other_panel"}
 LIST_SEES = {
     "admin": None,  # 403: no listing power
     "supervisor": None,
-    "drc": {"proposed", "in_reserve", "withdrawn", "classified_proposed", "health_proposed"},
-    "finance": {"proposed", "in_reserve", "withdrawn", "health_proposed"},
-    "audit": {"draft", "proposed", "in_reserve", "withdrawn", "school1_draft", "health_draft", "health_proposed"},
-    "cyber": {"proposed", "in_reserve", "withdrawn", "health_proposed"},
-    "gov": {"proposed", "in_reserve", "withdrawn", "health_proposed"},
+    "drc": {"proposed", "in_reserve", "withdrawn", "classified_proposed", "health_proposed", *_REVIEWED},
+    "finance": {"proposed", "in_reserve", "withdrawn", "health_proposed", *_REVIEWED},
+    "audit": {"draft", "proposed", "in_reserve", "withdrawn", "school1_draft", "health_draft", "health_proposed",
+              *_REVIEWED},
+    "cyber": {"proposed", "in_reserve", "withdrawn", "health_proposed", *_REVIEWED},
+    "gov": {"proposed", "in_reserve", "withdrawn", "health_proposed", *_REVIEWED},
     "edu": {"draft", "proposed", "in_reserve", "withdrawn", "classified_draft", "classified_proposed",
-            "school1_draft"},
+            "school1_draft", *_REVIEWED},
     "health": {"health_draft", "health_proposed"},
+    "expert": {"on_panel"},  # its panel's only (art. 28)
 }
 
 
+def test_the_listing_table_covers_every_role():
+    assert set(LIST_SEES) == set(ROLES)
+
+
 @pytest.mark.parametrize("role", [r for r, seen in LIST_SEES.items() if seen is not None])
-def test_project_list_shows_exactly_the_visible_projects(api, make_project, role):
-    # given projects of edu in every state, of edu's sub-unit school1, and of health
-    made = {}
-    for state in PROJECT_EXPECTED["detail"]:
-        base_state, classified = _state_and_flag(state)
-        made[state] = make_project(base_state, classified=classified)
+def test_project_list_shows_exactly_the_visible_projects(api, district, make_project, role):
+    from itgov.approvals import services as approval_services
+    from tests.approvals_world import approval_maker
+
+    # given projects of edu in every state (one on the expert's panel), one under review with another expert on
+    # its panel, and projects of edu's sub-unit school1 and of health
+    made = {state: _make(district, make_project, state) for state in PROJECT_EXPECTED["detail"]}
+    made["other_panel"] = approval_maker(district)("reviewed", panel=False).project
+    approval_services.panel_add(actor=district.users["drc"], project=made["other_panel"],
+                                data={"expert_id": district.expert2.pk})
     made["school1_draft"] = make_project("draft", owner="school1")
     made["health_draft"] = make_project("draft", owner="health")
     made["health_proposed"] = make_project("proposed", owner="health")
@@ -588,6 +633,34 @@ def test_project_list_shows_exactly_the_visible_projects(api, make_project, role
     # then
     assert {item["id"] for item in body["items"]} == {made[name].pk for name in LIST_SEES[role]}
     assert body["count"] == len(LIST_SEES[role])
+
+
+# What a project's history must leave out for a reader who may see the project but not every paper of its
+# approval: the expert (approvals.view_decision: not the approval letter, not the budget) and the owner unit (the
+# review and the panel are the bureaus' and the panel's own experts', api/routers/approvals._may_see_review).
+HIDDEN_FROM = {
+    "expert": {"approval.approved", "approval.baseline.fixed", "approval.letter.generated", "approval.budget.recorded",
+               "approval.budget.revision"},
+    "edu": {"approval.review.changed", "approval.panel.added", "approval.panel.opinion"},
+}
+
+
+@pytest.mark.parametrize("role", list(HIDDEN_FROM))
+def test_the_history_does_not_show_what_the_approval_hides_from_the_reader(api, district, role):
+    from tests.approvals_world import approval_maker
+
+    # given a project approved and budgeted, the expert on its panel
+    project = approval_maker(district)("budgeted").project
+    client = api(role)
+    assert client.get(f"projects/{project.pk}").status_code == 200  # it sees the project
+
+    # when
+    body = client.get(f"projects/{project.pk}/history?limit=200").json()
+
+    # then the history names the approval's steps, but none of the papers hidden from this reader
+    types = {item["event_type"] for item in body["items"]}
+    assert {"approval.submitted", "approval.review.started"} <= types
+    assert types & HIDDEN_FROM[role] == set()
 
 
 @pytest.mark.parametrize(("role", "op", "expected"), [

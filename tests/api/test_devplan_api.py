@@ -4,8 +4,9 @@ bad input is a 400 naming the field; stale versions 409; edits of a published pl
 lists cost the same number of queries at 2 and at 30 rows.
 
 Who: DRC writes (art. 6; others 403 citing 第六条); the bureaus read every edition, drafts included; the owner
-units read published editions only (a draft is 404 to them, like a missing id); sysadmin and supervisor see no
-plan (list 403, one plan 404) and have no reserve (403)."""
+units read published editions only (a draft is 404 to them, like a missing id); sysadmin, supervisor and expert
+see no plan (list 403, one plan 404) and have no reserve (403): the expert's projects are its panels', not the
+reserve library's."""
 
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ from itgov.planning.models import DevelopmentPlan, PlanTask
 from itgov.projects import services as project_services
 from tests.factories import ProjectFactory
 
-from .conftest import API, NOT_FOUND, UNAUTHENTICATED, business_events, valid_project_payload
+from .conftest import API, NOT_FOUND, ROLES, UNAUTHENTICATED, business_events, valid_project_payload
 from .matrix_devplans import OPERATIONS
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ("anonymous", "admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor")
+COLUMNS = ("anonymous", "admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert")
 DEVPLAN_FORBIDDEN = {"error": {"code": "forbidden", "message": "只有区发改委(大数据局)可以编制、发布或修订发展规划(第六条)",
                                "article": "第六条"}}
 FORBIDDEN = {"error": {"code": "forbidden", "message": "当前角色无权执行此操作"}}
@@ -42,43 +43,43 @@ def _table(text: str) -> dict[str, dict[str, int]]:
 
 
 GLOBAL_EXPECTED = _table("""
-plan_list       401 403 200 200 200 200 200 200 200 403
-plan_create     401 403 201 403 403 403 403 403 403 403
-reserve         401 403 200 200 200 200 200 200 200 403
+plan_list       401 403 200 200 200 200 200 200 200 403 403
+plan_create     401 403 201 403 403 403 403 403 403 403 403
+reserve         401 403 200 200 200 200 200 200 200 403 403
 """)
 # On a draft (with one task) and on a published plan. Same columns.
 PLAN_EXPECTED = {
     "detail": _table("""
-draft           401 404 200 200 200 200 200 404 404 404
-published       401 404 200 200 200 200 200 200 200 404
+draft           401 404 200 200 200 200 200 404 404 404 404
+published       401 404 200 200 200 200 200 200 200 404 404
 """),
     "coverage": _table("""
-draft           401 404 200 200 200 200 200 404 404 404
-published       401 404 200 200 200 200 200 200 200 404
+draft           401 404 200 200 200 200 200 404 404 404 404
+published       401 404 200 200 200 200 200 200 200 404 404
 """),
     "update": _table("""
-draft           401 404 200 403 403 403 403 404 404 404
-published       401 404 422 403 403 403 403 403 403 404
+draft           401 404 200 403 403 403 403 404 404 404 404
+published       401 404 422 403 403 403 403 403 403 404 404
 """),
     "publish": _table("""
-draft           401 404 200 403 403 403 403 404 404 404
-published       401 404 409 403 403 403 403 403 403 404
+draft           401 404 200 403 403 403 403 404 404 404 404
+published       401 404 409 403 403 403 403 403 403 404 404
 """),
     "revise": _table("""
-draft           401 404 409 403 403 403 403 404 404 404
-published       401 404 201 403 403 403 403 403 403 404
+draft           401 404 409 403 403 403 403 404 404 404 404
+published       401 404 201 403 403 403 403 403 403 404 404
 """),
     "task_add": _table("""
-draft           401 404 201 403 403 403 403 404 404 404
-published       401 404 422 403 403 403 403 403 403 404
+draft           401 404 201 403 403 403 403 404 404 404 404
+published       401 404 422 403 403 403 403 403 403 404 404
 """),
     "task_update": _table("""
-draft           401 404 200 403 403 403 403 404 404 404
-published       401 404 422 403 403 403 403 403 403 404
+draft           401 404 200 403 403 403 403 404 404 404 404
+published       401 404 422 403 403 403 403 403 403 404 404
 """),
     "task_remove": _table("""
-draft           401 404 204 403 403 403 403 404 404 404
-published       401 404 422 403 403 403 403 403 403 404
+draft           401 404 204 403 403 403 403 404 404 404 404
+published       401 404 422 403 403 403 403 403 403 404 404
 """),
 }
 GLOBAL_OPERATIONS = {"plan_list": ("GET", "/development-plans"), "plan_create": ("POST", "/development-plans"),
@@ -102,6 +103,7 @@ WRITE_EVENTS = {"plan_create": "planning.devplan.created", "update": "planning.d
 
 
 def test_the_tables_cover_every_operation_of_the_matrix():
+    assert ("anonymous", *ROLES) == COLUMNS  # every role of the district, the expert included
     assert {*GLOBAL_OPERATIONS.values(), *PLAN_OPERATIONS.values()} == OPERATIONS
     assert set(PLAN_EXPECTED) == set(PLAN_OPERATIONS)
 

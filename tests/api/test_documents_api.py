@@ -60,7 +60,7 @@ def _names(content: bytes) -> list[str]:
 
 # Who gets the issued plan: every bureau, and a unit (its own lines only); the rest do not see plans.
 ISSUED_EXPORT = {"admin": 404, "drc": 200, "finance": 200, "audit": 200, "cyber": 200, "gov": 200, "edu": 200,
-                 "health": 200, "supervisor": 404}
+                 "health": 200, "supervisor": 404, "expert": 404}
 DRAFT_EXPORT = {**ISSUED_EXPORT, "edu": 404, "health": 404}  # a draft is the bureaus' only
 
 
@@ -108,7 +108,7 @@ def test_plan_export_anonymous_and_missing(api, plans, kind):
 
 
 TEMPLATE = {"admin": 404, "drc": 403, "finance": 403, "audit": 403, "cyber": 403, "gov": 403, "edu": 200,
-            "health": 200, "supervisor": 404}
+            "health": 200, "supervisor": 404, "expert": 404}
 
 
 @pytest.mark.parametrize("role", [*ROLES, "anonymous"])
@@ -151,7 +151,7 @@ def _post_file(api_client, rnd, content: bytes, name="申报.xlsx"):
 
 # Only a unit imports, and only its own projects; the bureaus are refused citing art. 8; the others see no round.
 IMPORT = {"admin": 404, "drc": 403, "finance": 403, "audit": 403, "cyber": 403, "gov": 403, "edu": 201,
-          "health": 400, "supervisor": 404}
+          "health": 400, "supervisor": 404, "expert": 404}
 
 
 @pytest.mark.parametrize("role", [*ROLES, "anonymous"])

@@ -57,6 +57,31 @@ def test_project_list_costs_the_same_at_10_and_200_projects(api, district, role,
     assert small <= 6
 
 
+def _add_panel_projects(district, n: int):
+    """Projects under review with the expert on their panel (rows written directly: the count is what matters)."""
+    from itgov.approvals.models import ApprovalReview, InitiationApplication, PanelMember
+
+    for i in range(n):
+        project = ProjectFactory(owner_unit=district.edu if i % 2 else district.health, status="under_review")
+        review = ApprovalReview.objects.create(application=InitiationApplication.objects.create(project=project))
+        PanelMember.objects.create(review=review, expert=district.expert)
+    _add_projects(district, n, owner=None, status="under_review")  # as many not on its panel: never listed
+
+
+def test_the_experts_project_list_costs_the_same_at_10_and_200_panel_projects(api, district):
+    client = api("expert")
+    client.get(f"projects?{PAGE}")  # warm up: the token's last-used time is written once
+    _add_panel_projects(district, 10)
+    small, small_body, _ = _queries(client, f"projects?{PAGE}")
+
+    _add_panel_projects(district, 190)
+    large, large_body, sql = _queries(client, f"projects?{PAGE}")
+
+    assert (small_body["count"], large_body["count"], len(large_body["items"])) == (10, 200, 200)
+    assert large == small, "\n".join(sql)
+    assert small <= 6
+
+
 def test_audit_search_costs_the_same_at_10_and_200_events(api, district):
     client = api("audit")
     client.get(f"audit/events?{PAGE}")

@@ -205,10 +205,19 @@ def test_no_two_api_schemas_share_a_name():
     from ninja import Schema
 
     from itgov.api import schemas
-    from itgov.api.routers import annual_plans, audit, devplans, documents, meta, planning, projects
+    from itgov.api.routers import (
+        annual_plans,
+        approvals,
+        audit,
+        devplans,
+        documents,
+        meta,
+        planning,
+        projects,
+    )
 
     seen: dict[str, str] = {}
-    for module in (schemas, annual_plans, audit, devplans, documents, meta, planning, projects):
+    for module in (schemas, annual_plans, approvals, audit, devplans, documents, meta, planning, projects):
         for name, obj in vars(module).items():
             if inspect.isclass(obj) and issubclass(obj, Schema) and obj.__module__ == module.__name__:
                 assert name not in seen, f"{name} in {module.__name__} and {seen[name]}"

@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from itgov.accounts.services import api_token_issue
+from itgov.approvals.models import ApplicationDocument, Baseline, PanelMember
 from itgov.organizations.models import Unit
 from itgov.planning.models import (
     AnnualPlan,
@@ -43,7 +44,7 @@ from itgov.planning.models import (
     PlanTask,
 )
 from itgov.planning.services import declaration_exception_grant
-from itgov.projects.models import Project
+from itgov.projects.models import Project, ProjectParticipant
 
 from .conftest import API, valid_exception_payload
 from .test_authorization import MATRIX_OPERATIONS
@@ -75,8 +76,10 @@ def world(django_db_setup, django_db_blocker, wsgi_app):
     DRC token, projects in each early state, the 2027 round with an exception and lines of edu and health, an
     issued 2026 plan with an adjustment awaiting DRC, the 2027 draft plan with lines, a draft development plan
     with a task, and the schema as the app serves it to DRC."""
+    from itgov.approvals.letter import ensure_letter
     from itgov.planning.devplan_services import devplan_create, task_add
     from itgov.rules.services import policy_profiles_load_bundled
+    from tests.approvals_world import approval_maker
     from tests.factories import build_district
 
     from .conftest import line_maker, project_maker, round_maker
@@ -105,6 +108,8 @@ def world(django_db_setup, django_db_blocker, wsgi_app):
             draft = devplan_create(actor=district.users["drc"], data={
                 "name": "鼓楼区“十五五”政务信息化规划（草案）", "start_year": 2026, "end_year": 2030})
             task_add(actor=district.users["drc"], plan=draft, data={"number": "1", "title": "数据底座"})
+            approved = approval_maker(district)("approved", joint=True)  # an approval: its documents, letter …
+            ensure_letter(approved.baseline)
             aimless = [name for name, find in {**VISIBLE, "annual plan_id": ANNUAL_PLAN_ID["plan_id"]}.items()
                        if find() is None]
             assert not aimless, f"the world holds no object to aim at for {aimless}"
@@ -140,6 +145,15 @@ VISIBLE = {
     "task_id": lambda: PlanTask.objects.filter(plan__status="draft").order_by("pk").values_list("pk", flat=True).first(),
     "plan_id": lambda: DevelopmentPlan.objects.filter(status="draft").order_by("pk").values_list("pk", flat=True).first(),
 }
+# The objects of a project's approval (a second path parameter): the approved joint project's, the project_id
+# of those paths aimed at that project.
+APPROVAL_OBJECTS = {
+    "document_id": lambda: ApplicationDocument.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "participant_id": lambda: ProjectParticipant.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "member_id": lambda: PanelMember.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "version": lambda: Baseline.objects.order_by("pk").values_list("version", flat=True).first(),
+}
+APPROVED_PROJECT = lambda: Baseline.objects.order_by("pk").values_list("project_id", flat=True).first()  # noqa: E731
 # `plan_id` names a development plan under /development-plans and an annual plan's edition under /annual-plans.
 ANNUAL_PLAN_ID = {"plan_id": lambda: AnnualPlan.objects.filter(status="draft").order_by("pk")
                   .values_list("pk", flat=True).first()}
@@ -171,8 +185,11 @@ def test_operation_conforms_to_its_schema(api_schema, drc_token, method, path, m
     parameter = next((name for name in VISIBLE if f"{{{name}}}" in path), None)
     if parameter:  # half the cases aim at an object DRC sees, not only at random ids
         visible = ANNUAL_PLAN_ID if path.startswith(f"{API}/annual-plans/") else VISIBLE
-        aimed = operation.as_strategy(generation_mode=mode,
-                                      path_parameters={parameter: visible.get(parameter, VISIBLE[parameter])()})
+        aim = {parameter: visible.get(parameter, VISIBLE[parameter])()}
+        objects = [name for name in APPROVAL_OBJECTS if f"{{{name}}}" in path]
+        if objects:  # a project's approval object: that project and its object
+            aim = {"project_id": APPROVED_PROJECT(), **{name: APPROVAL_OBJECTS[name]() for name in objects}}
+        aimed = operation.as_strategy(generation_mode=mode, path_parameters=aim)
         if (method, path) in VISIBLE_IN_BODY and mode is GenerationMode.POSITIVE:  # and name one in the body
             aimed = aimed.map(lambda case: _naming(case, VISIBLE_IN_BODY[(method, path)]))
         cases = st.one_of(cases, aimed)

@@ -96,7 +96,7 @@ CONSOLE_PAGES = ["/sysadmin/", "/sysadmin/accounts/user/", "/sysadmin/accounts/u
                  "/sysadmin/accounts/apitoken/", "/sysadmin/organizations/unit/", "/sysadmin/organizations/unit/add/",
                  "/sysadmin/organizations/jurisdiction/", "/sysadmin/organizations/expert/",
                  "/sysadmin/policy/policyprofile/", "/sysadmin/policy/policyprofile/add/"]
-ROLES = ["admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor"]
+ROLES = ["admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert"]
 
 
 @pytest.mark.parametrize("url", CONSOLE_PAGES)

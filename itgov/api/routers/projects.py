@@ -295,7 +295,7 @@ class HistoryPage(Schema):
 @router.get("/projects/{project_id}/history", response={200: HistoryOut, **ERRORS}, summary="项目历史")
 def project_history(request, project_id: int, page: Query[HistoryPage]):
     project = selectors.access_project_by_id(request.auth, project_id)
-    qs = selectors.project_history(project)
+    qs = selectors.project_history(project, request.auth)
     count = qs.count()
     return {**page_links(request, count, page.limit, page.offset),
             "items": list(qs[page.offset: page.offset + page.limit])}

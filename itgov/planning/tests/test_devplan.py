@@ -81,7 +81,7 @@ def test_drc_drafts_a_plan_with_tasks_and_publishes_it(district, drc, draft):
         "planning.devplan.published"]
 
 
-@pytest.mark.parametrize("role", ["finance", "gov", "audit", "edu", "admin", "supervisor"])
+@pytest.mark.parametrize("role", ["finance", "gov", "audit", "edu", "admin", "supervisor", "expert"])
 def test_only_drc_writes_the_plan_citing_article_6(district, drc, draft, role):
     user = district.users[role]
     task = services.task_add(actor=drc, plan=draft, data={"number": "1", "title": "数字政府"})
@@ -306,8 +306,8 @@ def test_drafts_are_for_the_bureaus_published_editions_for_everyone(district, dr
             selectors.access_plan_by_id(user, draft.pk)
 
 
-@pytest.mark.parametrize("role", ["admin", "supervisor"])
-def test_sysadmin_and_supervisor_see_no_plan(district, drc, role):
+@pytest.mark.parametrize("role", ["admin", "supervisor", "expert"])
+def test_sysadmin_supervisor_and_expert_see_no_plan(district, drc, role):
     published_plan(drc)
     assert list(selectors.plans_visible_to(district.users[role])) == []
 

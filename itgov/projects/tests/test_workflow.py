@@ -112,6 +112,7 @@ def test_classified_project_carries_no_content_article_5(district):
     ("gov", False, True, False, False),
     ("admin", False, False, False, False),
     ("supervisor", False, False, False, False),
+    ("expert", False, False, False, False),  # none of these is on its panel
 ])
 def test_visibility_predicate_and_queryset_agree(district, role, draft, proposed, classified_draft,
                                                  classified_proposed):
@@ -151,3 +152,25 @@ def test_an_edit_that_changes_nothing_makes_no_version_and_no_event(district):
     same = services.project_update(actor=district.users["edu"], project=project, data={"name": project.name})
     assert same.version == 1
     assert AuditEvent.objects.count() == events_before
+
+
+@pytest.mark.parametrize("role", ["expert", "edu", "health", "drc", "supervisor"])
+def test_the_expert_sees_the_project_on_its_panel_in_the_predicate_and_the_queryset(district, role):
+    import rules as perms
+
+    from itgov.approvals import services as approvals
+    from itgov.projects.selectors import projects_visible_to
+    from tests.approvals_world import approval_maker
+
+    make = approval_maker(district)
+    seated, other = make("under_review"), make("under_review")
+    approvals.panel_add(actor=district.users["drc"], project=seated.project, data={"expert_id": district.expert.pk})
+    approvals.panel_add(actor=district.users["drc"], project=other.project, data={"expert_id": district.expert2.pk})
+    expected = {"expert": {seated.project.pk}, "edu": {seated.project.pk, other.project.pk},
+                "health": set(), "drc": {seated.project.pk, other.project.pk}, "supervisor": set()}[role]
+
+    user = district.users[role]
+    visible = set(projects_visible_to(user).filter(pk__in=[seated.project.pk, other.project.pk])
+                  .values_list("pk", flat=True))
+    by_predicate = {p.pk for p in (seated.project, other.project) if perms.has_perm("projects.view_project", user, p)}
+    assert visible == by_predicate == expected

@@ -30,6 +30,11 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _no_application(case: Case) -> Outcome:
+    """No application at all: the art. 14 rules refuse the submission (the others wait for its content)."""
+    return _missing(case, _("尚未编制立项申请"), application=_("须先编制立项申请"))
+
+
 def _missing(case: Case, reason, **fields) -> Outcome:
     """What is missing from an application is pending on the compliance panel, refused on submission."""
     if case.action in (SUBMIT, APPROVE):
@@ -150,7 +155,7 @@ def reports_submitted(case: Case, params) -> Outcome:
 
     application = _application(case)
     if application is None:
-        return Outcome.pending(_("尚未编制立项申请"))
+        return _no_application(case)
     present = {d.kind for d in application.documents.all()}
     missing = [k for k in REQUIRED_DOCUMENTS if k not in present]
     if missing:
@@ -166,7 +171,7 @@ def reports_submitted(case: Case, params) -> Outcome:
 def application_complete(case: Case, params) -> Outcome:
     application = _application(case)
     if application is None:
-        return Outcome.pending(_("尚未编制立项申请"))
+        return _no_application(case)
     texts = {"construction_content": _("建设内容"), "scale": _("建设规模"), "standards": _("建设标准"),
              "technical_approach": _("技术路线")}
     labels = {**texts, "investment": _("投资估算"), "start_date": _("计划开工"), "end_date": _("计划完工"),

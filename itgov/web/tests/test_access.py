@@ -10,7 +10,7 @@ from itgov.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor"]
+ROLES = ["admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert"]
 BUREAUS = {"drc", "finance", "audit", "cyber", "gov"}
 OWNERS = {"edu", "health"}
 # Events a refused attempt may leave behind; nothing else may appear.
@@ -50,6 +50,7 @@ def pages(p) -> dict[str, str]:
 # page → expected GET status per role (default for the roles not named).
 MATRIX: dict[str, list[tuple[str, int]]] = {
     "home": expect({}, 200),
+    # The expert lists its panels' projects only (none here; see the panel test below).
     "list": expect({"admin": 403, "supervisor": 403}, 200),
     "new": expect({"edu": 200, "health": 200}, 403),
     "rules": expect({}, 200),
@@ -58,7 +59,8 @@ MATRIX: dict[str, list[tuple[str, int]]] = {
     # A draft is seen by its own unit and the audit bureau (art. 4, 25); the others get 404
     # (missing and forbidden look the same).
     "edu_draft": expect({"edu": 200, "audit": 200}, 404),
-    # Once submitted, the bureaus of art. 4 see it; other owner units, firms and the sysadmin do not.
+    # Once submitted, the bureaus of art. 4 see it; other owner units, firms, experts not on its panel and the
+    # sysadmin do not.
     "edu_proposed": expect({**dict.fromkeys(BUREAUS, 200), "edu": 200}, 404),
     "edu_reserve": expect({**dict.fromkeys(BUREAUS, 200), "edu": 200}, 404),
     # Art. 5: a classified project is seen by its owner unit and DRC only.
@@ -140,6 +142,7 @@ def _state(project):
     ("health", "admit", 404),              # another unit does not even see it
     ("health", "withdraw", 404),
     ("supervisor", "admit", 404),
+    ("expert", "admit", 404),              # not on its panel: not even seen
     ("admin", "admit", 404),
     ("anon", "admit", 302),
 ])
@@ -156,7 +159,7 @@ def test_denied_transition_post_changes_nothing(role, action, expected, client_f
 
 
 @pytest.mark.parametrize(("role", "expected"), [("drc", 403), ("audit", 403), ("health", 404), ("edu", 409),
-                                                ("anon", 302)])
+                                                ("expert", 404), ("anon", 302)])
 def test_denied_edit_post_changes_nothing(role, expected, client_for, projects):
     project, client = projects.edu_proposed, client_for(role)
     before, events_before = _state(project), _business_events()
@@ -171,7 +174,7 @@ def test_denied_edit_post_changes_nothing(role, expected, client_for, projects):
 
 
 @pytest.mark.parametrize(("role", "expected"), [("drc", 403), ("audit", 403), ("admin", 403),
-                                                ("supervisor", 403), ("anon", 302)])
+                                                ("supervisor", 403), ("expert", 403), ("anon", 302)])
 def test_denied_create_post_saves_nothing(role, expected, client_for, projects):
     client = client_for(role)
     count, events_before = Project.objects.count(), _business_events()
@@ -183,6 +186,85 @@ def test_denied_create_post_saves_nothing(role, expected, client_for, projects):
     assert response.status_code == expected
     assert Project.objects.count() == count
     assert _business_events() == events_before
+
+
+# A project of edu under review with the expert on its panel (art. 28): the expert sees it like a bureau, and
+# acts on it no more than one (its opinion is recorded on the approval's own pages).
+PANEL_PAGES = {
+    "detail": "/projects/{pk}/",
+    "edit": "/projects/{pk}/edit/",
+    "submit": "/projects/{pk}/actions/submit_proposal/",
+    "admit": "/projects/{pk}/actions/admit/",
+    "return": "/projects/{pk}/actions/return_for_revision/",
+    "withdraw": "/projects/{pk}/actions/withdraw/",
+}
+SEE_IT = {*BUREAUS, "edu", "expert"}
+PANEL_MATRIX: dict[str, list[tuple[str, int]]] = {
+    "detail": expect(dict.fromkeys(SEE_IT, 200), 404),
+    "edit": expect({**dict.fromkeys(SEE_IT, 403), "edu": 409}, 404),
+    "submit": expect({**dict.fromkeys(SEE_IT, 403), "edu": 409}, 404),
+    "admit": expect({**dict.fromkeys(SEE_IT, 403), "drc": 409}, 404),
+    "return": expect({**dict.fromkeys(SEE_IT, 403), "drc": 409}, 404),
+    "withdraw": expect({**dict.fromkeys(SEE_IT, 403), "edu": 200}, 404),
+}
+
+
+@pytest.fixture
+def on_panel(district):
+    from tests.approvals_world import approval_maker
+
+    return approval_maker(district)("reviewed").project
+
+
+@pytest.mark.parametrize("page", list(PANEL_MATRIX))
+def test_a_project_on_the_experts_panel_page_status_for_every_role(page, client_for, on_panel):
+    url = PANEL_PAGES[page].format(pk=on_panel.pk)
+    got = {role: client_for(role).get(url).status_code for role, _ in PANEL_MATRIX[page]}
+    assert got == dict(PANEL_MATRIX[page])
+
+
+def test_the_expert_lists_the_projects_of_its_panel_only(client_for, projects, on_panel):
+    html = client_for("expert").get("/projects/").content.decode()
+    assert on_panel.name in html
+    assert not [p.name for p in vars(projects).values() if p.name in html]
+
+
+@pytest.mark.parametrize(("action", "article"), [("withdraw", "第七条"), ("submit_proposal", "第七条"),
+                                               ("admit", "第四条"), ("return_for_revision", "第四条")])
+def test_the_expert_acts_on_no_project_of_its_panel(action, article, client_for, on_panel):
+    client = client_for("expert")
+    before, events_before = _state(on_panel), _business_events()
+    denied_before = AuditEvent.objects.filter(event_type="access.denied").count()
+
+    response = client.post(f"/projects/{on_panel.pk}/actions/{action}/",
+                           {"reason": "试图越权", "no_task_reason": "x", "version": on_panel.version})
+
+    assert response.status_code == 403
+    assert article in response.content.decode()  # the power rule's article
+    assert _state(on_panel) == before
+    assert _business_events() == events_before
+    assert AuditEvent.objects.filter(event_type="access.denied").count() == denied_before + 1
+
+
+# The navigation entries of this page's modules and the plan's, per role (the approval's entries are tested with
+# the approval's pages). The expert gets the project list (its panels' projects) and the reference pages only.
+NAV_KEYS = ("home", "devplans", "projects", "reserve", "declarations", "plans", "rules", "audit", "sysadmin", "api")
+_FOLLOWS_PROJECTS = ("home", "devplans", "projects", "reserve", "declarations", "plans", "rules")
+NAV = {
+    "admin": ("home", "rules", "sysadmin", "api"),
+    **dict.fromkeys(BUREAUS - {"audit"} | OWNERS, (*_FOLLOWS_PROJECTS, "api")),
+    "audit": (*_FOLLOWS_PROJECTS, "audit", "api"),
+    "supervisor": ("home", "rules", "api"),
+    "expert": ("home", "projects", "rules", "api"),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_navigation_of_every_role(role, client_for, district):
+
+    html = client_for(role).get("/").content.decode()
+    shown = tuple(key for key in NAV_KEYS if f'data-nav="{key}"' in html)
+    assert shown == NAV[role]
 
 
 def test_denial_is_audited_as_access_denied(client_for, projects):

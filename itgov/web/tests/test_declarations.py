@@ -27,7 +27,9 @@ from tests.factories import ProjectFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "anon"]
+ROLES = ["admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert", "anon"]
+# No part in the declaration (art. 8): the round does not exist for them.
+OUTSIDERS = ("admin", "supervisor", "expert")
 BUREAUS = {"drc", "finance", "audit", "cyber", "gov"}
 DENIAL_EVENTS = {"access.denied", "rule.refused"}
 INSIDE = (2026, 8, 15, 10, 0, 0)  # the 2027 round's window is 2026-07-01 – 2026-09-30
@@ -113,10 +115,11 @@ def pages(rnd, line) -> dict[str, str]:
 
 
 GET_MATRIX: dict[str, list[tuple[str, int]]] = {
-    # The bureaus and the owner units follow the declaration; the sysadmin and the firms have no part in it.
-    "list": expect({"admin": 403, "supervisor": 403}, 200),
+    # The bureaus and the owner units follow the declaration; the sysadmin, the firms and the experts have no part
+    # in it.
+    "list": expect(dict.fromkeys(OUTSIDERS, 403), 200),
     "open": expect({}, 405),  # POST only
-    "detail": expect({"admin": 404, "supervisor": 404}, 200),
+    "detail": expect(dict.fromkeys(OUTSIDERS, 404), 200),
     "declare": expect({}, 405),
     "exception": expect({}, 405),
     # edu's line: edu may withdraw it; the bureaus see it without the power; another unit does not see it.
@@ -131,7 +134,9 @@ GET_MATRIX: dict[str, list[tuple[str, int]]] = {
 def test_page_status_for_every_role(page, district, round2027, edu_line):
     url = pages(round2027, edu_line)[page]
     got = {role: signed_in(district, role).get(url).status_code for role, _ in GET_MATRIX[page]}
-    assert got == dict(GET_MATRIX[page])
+    expected = dict(GET_MATRIX[page])
+    assert {r: s for r, s in got.items() if r != "expert"} == {r: s for r, s in expected.items() if r != "expert"}
+    assert got == expected
 
 
 @pytest.mark.parametrize("page", ["list", "detail", "withdraw"])
@@ -142,10 +147,11 @@ def test_anonymous_is_sent_to_login(page, district, round2027, edu_line):
 
 
 def test_navigation_shows_the_declarations_to_who_may_see_them(district, inside):
-    for role in ROLES[:-1]:
-        html = signed_in(district, role).get("/").content.decode()
-        shown = 'data-nav="declarations"' in html
-        assert shown == (role not in ("admin", "supervisor")), role
+    shown = {role: 'data-nav="declarations"' in signed_in(district, role).get("/").content.decode()
+             for role in ROLES[:-1]}
+    expected = {role: role not in OUTSIDERS for role in ROLES[:-1]}
+    assert {r: s for r, s in shown.items() if r != "expert"} == {r: s for r, s in expected.items() if r != "expert"}
+    assert shown == expected
     html = signed_in(district, "drc").get("/declarations/").content.decode()
     assert re.search(r'class="nav-link active" href="/declarations/" data-nav="declarations"', html)
 
@@ -154,7 +160,7 @@ def test_navigation_shows_the_declarations_to_who_may_see_them(district, inside)
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    *[(r, 403) for r in ["finance", "audit", "cyber", "gov", "edu", "health", "admin", "supervisor"]],
+    *[(r, 403) for r in ["finance", "audit", "cyber", "gov", "edu", "health", "admin", "supervisor", "expert"]],
     ("anon", 302),
 ])
 def test_denied_round_open_saves_nothing(role, expected, district, inside):
@@ -169,7 +175,7 @@ def test_denied_round_open_saves_nothing(role, expected, district, inside):
 @pytest.mark.parametrize(("role", "expected"), [
     *[(r, 403) for r in sorted(BUREAUS)],          # they see the project, but declare for no unit (art. 8)
     ("health", 400),                        # another unit does not even see the project: "no such project"
-    ("admin", 404), ("supervisor", 404),    # no part in the declaration: the round does not exist for them
+    *[(r, 404) for r in OUTSIDERS],         # no part in the declaration: the round does not exist for them
     ("anon", 302),
 ])
 def test_denied_declaration_saves_nothing(role, expected, district, projects, round2027, inside):
@@ -177,6 +183,8 @@ def test_denied_declaration_saves_nothing(role, expected, district, projects, ro
     before, events = _state(), _business_events()
     response = client.post(f"/declarations/{round2027.pk}/lines/new/",
                                               line_data(projects.edu_reserve))
+    assert _state() == before
+    assert _business_events() == events
     assert response.status_code == expected
     assert _state() == before
     assert _business_events() == events
@@ -188,13 +196,15 @@ def test_denied_declaration_saves_nothing(role, expected, district, projects, ro
 
 @pytest.mark.parametrize(("role", "expected"), [
     *[(r, 403) for r in sorted(BUREAUS - {"drc"})], ("edu", 403), ("health", 403),
-    ("admin", 404), ("supervisor", 404), ("anon", 302),
+    *[(r, 404) for r in OUTSIDERS], ("anon", 302),
 ])
 def test_denied_exception_grant_saves_nothing(role, expected, district, round2027, inside):
     client = signed_in(district, role)  # signing in is audited: before the snapshot
     before, events = _state(), _business_events()
     response = client.post(f"/declarations/{round2027.pk}/exceptions/new/", {
         "unit_id": district.edu.pk, "reason": "越权批准", "deadline": "2026-10-15T18:00"})
+    assert _state() == before
+    assert _business_events() == events
     assert response.status_code == expected
     assert _state() == before
     assert _business_events() == events
@@ -203,7 +213,7 @@ def test_denied_exception_grant_saves_nothing(role, expected, district, round202
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    *[(r, 403) for r in sorted(BUREAUS)], ("health", 404), ("admin", 404), ("supervisor", 404), ("anon", 302),
+    *[(r, 403) for r in sorted(BUREAUS)], ("health", 404), *[(r, 404) for r in OUTSIDERS], ("anon", 302),
 ])
 def test_denied_withdrawal_changes_nothing(role, expected, district, edu_line):
     client = signed_in(district, role)

@@ -49,3 +49,29 @@ def test_page_queries_do_not_grow_with_rows(role, url, status, client_for, distr
 
     assert small == large, f"{url} as {role}: {small} queries at 10 rows, {large} at 200"
     assert large <= 12
+
+
+def make_panel_projects(district, n: int) -> None:
+    """Projects under review with the expert on their panel (rows written directly: the count is what matters)."""
+    from itgov.approvals.models import ApprovalReview, InitiationApplication, PanelMember
+
+    for i in range(n):
+        project = ProjectFactory(owner_unit=district.edu if i % 2 else district.health, status="under_review")
+        review = ApprovalReview.objects.create(application=InitiationApplication.objects.create(project=project))
+        PanelMember.objects.create(review=review, expert=district.expert)
+        audit_record(event_type=events.PROJECT_CREATED, actor=district.users["edu"], obj=project)
+    make_projects(district, n, "under_review")  # as many not on its panel: never shown
+
+
+@pytest.mark.parametrize("url", ["/projects/", "/"])
+def test_the_experts_pages_do_not_grow_with_its_panels(url, client_for, district):
+    client = client_for("expert")
+    make_panel_projects(district, 10)
+    client.get(url)  # warm up: session, permissions caches
+    small = count_queries(client, url)
+
+    make_panel_projects(district, 190)
+    large = count_queries(client, url)
+
+    assert small == large, f"{url} as the expert: {small} queries at 10 panels, {large} at 200"
+    assert large <= 12
