@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -75,7 +76,7 @@ class ApplicationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": _("“%(value)s”不是可选的统一平台")})
     protection_level = forms.TypedChoiceField(
         label=_("拟定等级保护级别"), required=False, coerce=int, empty_value=None,
-        choices=[("", "—"), *[(n, _("第%(n)d级") % {"n": n}) for n in range(1, 6)]],
+        choices=[("", "—")],
         error_messages={"invalid_choice": _("须为1至5级")})
 
     class Meta:
@@ -87,6 +88,9 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Built per form, so the labels are in the language of the request.
+        self.fields["protection_level"].choices = [("", "—"), *[(n, gettext("第%(n)d级") % {"n": n})
+                                                               for n in range(1, 6)]]
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.max_length = TEXT_LIMIT

@@ -40,6 +40,7 @@ from itgov.approvals.choices import (
     CHECKLIST_ITEMS,
     ChecklistItem,
     Decision,
+    ExpertOpinion,
     FundSource,
     InvestmentItem,
     SharedPlatform,
@@ -488,6 +489,7 @@ def _review_context(request, project, *, review_form=None, approve_form=None, re
         "can_budget": decision_visible and status in (S.APPROVED, S.BUDGETED),
         "checklist": review.checklist_rows() if review is not None else [],
         "opinions_done": sum(1 for m in panel if m.opinion),
+        "opinion_choices": ExpertOpinion.choices,
         "returned": application is not None and application.decision == Decision.RETURNED and status == S.PLANNED,
         "rejected": status == S.INITIATION_REJECTED,
     }
@@ -601,6 +603,22 @@ def approval_panel_remove(request, project_id, member_id):
     except FORM_ERRORS as exc:
         return _review_page(request, project, errors={"panel": exc}, status=exc.status)
     messages.success(request, _("已将%(name)s移出专家组") % {"name": member.expert.name})
+    return redirect(reverse("web:approval_review", args=[project.pk]) + "#panel")
+
+
+@require_http_methods(["POST"])
+@domain_errors
+def approval_panel_opinion(request, project_id, member_id):
+    """DRC records the opinion an expert without a login gave at the review meeting (art. 28)."""
+    user = request.user
+    project = project_selectors.access_project_by_id(user, project_id)
+    member = services.get_panel_member(project, member_id)
+    data = {"opinion": request.POST.get("opinion", ""), "opinion_text": request.POST.get("opinion_text", "")}
+    try:
+        services.opinion_record(actor=user, project=project, member=member, data=data)
+    except FORM_ERRORS as exc:
+        return _review_page(request, project, errors={"panel": exc}, status=exc.status)
+    messages.success(request, _("已录入%(name)s的评审意见") % {"name": member.expert.name})
     return redirect(reverse("web:approval_review", args=[project.pk]) + "#panel")
 
 
@@ -1002,6 +1020,7 @@ urlpatterns: list = [
     route("projects/<project>/review/assessment/", approval_review_update, "approval_review_update"),
     route("projects/<project>/review/panel/", approval_panel_add, "approval_panel_add"),
     route("projects/<project>/review/panel/<member>/remove/", approval_panel_remove, "approval_panel_remove"),
+    route("projects/<project>/review/panel/<member>/opinion/", approval_panel_opinion, "approval_panel_opinion"),
     route("projects/<project>/review/return/", approval_return, "approval_return"),
     route("projects/<project>/review/reject/", approval_reject, "approval_reject"),
     route("projects/<project>/review/approve/", approval_approve, "approval_approve"),

@@ -230,6 +230,38 @@ def _expert_id():
     return Expert.objects.get(name="赵专家").pk
 
 
+def test_drc_records_the_meeting_opinion_of_an_expert_without_login_per_role(client_for, make, district):
+    # given 赵专家 (no login) on the panel of a project under review
+    world = make("under_review")
+    pk = world.project.pk
+    drc = client_for("drc")
+    drc.post(f"/projects/{pk}/review/panel/", {"expert_id": _expert_id()})
+    member = PanelMember.objects.get(expert__name="赵专家")
+    assert 'data-testid="record-opinion"' in drc.get(f"/projects/{pk}/review/").content.decode()
+    expected = table(404, drc=302, **SEEN_NOT_DRC)
+
+    got = post_statuses(client_for, f"/projects/{pk}/review/panel/{member.pk}/opinion/",
+                        {"opinion": "agree_with_changes", "opinion_text": "补充运维方案。"}, expected, world.project)
+
+    assert got == expected
+    member.refresh_from_db()
+    assert (member.opinion, member.opinion_text, member.recorded_by) == (
+        "agree_with_changes", "补充运维方案。", district.users["drc"])
+
+
+def test_the_opinion_of_an_expert_with_a_login_is_not_recorded_by_drc(client_for, make, district):
+    world = make("under_review")
+    pk = world.project.pk
+    client_for("drc").post(f"/projects/{pk}/review/panel/", {"expert_id": district.expert.pk})
+    member = PanelMember.objects.get(expert=district.expert)
+
+    refused = client_for("drc").post(f"/projects/{pk}/review/panel/{member.pk}/opinion/", {"opinion": "agree"})
+
+    assert refused.status_code == 403 and "第二十八条" in refused.content.decode()
+    member.refresh_from_db()
+    assert member.opinion == ""
+
+
 @pytest.mark.parametrize("decision", ["return", "reject"])
 def test_return_and_reject_posts_per_role(decision, client_for, make):
     world = make("under_review")
