@@ -99,3 +99,30 @@ def test_finance_budgets_and_an_expert_gives_an_opinion(page, district):
 
     assert Budget.objects.get(project=approved.project).total == Decimal("1150000")
     assert PanelMember.objects.get(review__application__project=reviewing.project).opinion == "agree_with_changes"
+
+
+def test_drc_suspends_and_restores_a_unit_and_exchanges_project_codes(page, district):
+    from itgov.approvals.models import UnitSuspension
+
+    sign_in(page, "drc")
+    page.locator('[data-nav="suspensions"]').click()
+    form = page.get_by_test_id("suspension-form")
+    form.get_by_label("建设单位").select_option(str(district.health.pk))
+    form.get_by_label("暂缓理由").fill("验收不合格,拒不整改(第二十三条)。")
+    page.get_by_test_id("create-suspension").click()
+    expect(page.get_by_test_id("suspension-state").first).to_have_text("暂缓中")
+    lift = page.get_by_test_id("lift-form").first
+    lift.get_by_label("解除理由").fill("已完成整改并通过验收。")
+    page.locator('[data-action="lift"]').first.click()
+    page.locator('[data-testid="state-tabs"] a').last.click()  # 全部
+    expect(page.get_by_test_id("suspension-state").first).to_have_text("已解除")
+    shot(page, "approvals_suspensions")
+
+    page.locator('[data-nav="approvals"]').click()
+    page.get_by_test_id("codes-link").click()
+    with page.expect_download() as info:
+        page.get_by_test_id("codes-export").click()
+    with open(info.value.path(), "rb") as handle:
+        assert handle.read(2) == b"PK"  # an .xlsx
+    suspension = UnitSuspension.objects.get(unit=district.health)
+    assert suspension.lift_reason == "已完成整改并通过验收。" and suspension.lifted_by == district.users["drc"]
