@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import rules
 
-from itgov.access.scoping import is_authenticated, unit_in_scope
+from itgov.access.scoping import is_authenticated, is_bureau_user, unit_in_scope
 from itgov.accounts.choices import Role
-from itgov.projects.policies import can_view_project, is_drc, is_project_owner
+from itgov.projects.policies import can_view_project, is_drc, is_on_panel, is_project_owner
 
 
 @rules.predicate
@@ -33,6 +33,12 @@ def records_for_expert_without_login(user, member) -> bool:
 
 
 @rules.predicate
+def can_view_review(user, project) -> bool:
+    """DRC's review and the panel's opinions: the bureaus (art. 4) and the panel's own experts, not the units."""
+    return project is not None and is_authenticated(user) and (is_bureau_user(user) or is_on_panel(user, project))
+
+
+@rules.predicate
 def is_expert_only(user) -> bool:
     """An expert sees the projects on its panels, but not the other roles' papers (the approval letter, the budget)."""
     return is_authenticated(user) and user.roles == frozenset({Role.EXPERT})
@@ -53,5 +59,7 @@ rules.add_perm("approvals.exchange_codes", is_drc)
 rules.add_perm("approvals.record_opinion", is_panel_expert | records_for_expert_without_login)
 # Finance budgets from the approval (art. 15).
 rules.add_perm("approvals.record_budget", is_finance)
+# The review and the opinions: the bureaus and the panel's experts.
+rules.add_perm("approvals.view_review", can_view_review)
 # The approval letter and the budget: whoever sees the project, except an expert (who sees the application).
 rules.add_perm("approvals.view_decision", can_view_project & ~is_expert_only)

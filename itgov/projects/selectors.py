@@ -124,17 +124,14 @@ def project_history(project: Project, user):
     access (those stay in the audit bureau's view). Read by `user`, without the approval's papers it may not
     see elsewhere: the review and the panel are the bureaus' and the panel's experts' (not the units'), the
     decision and the budget are not a pure expert's (approvals.view_decision)."""
-    from itgov.access.scoping import is_bureau_user
     from itgov.audit import events
     from itgov.audit.models import AuditEvent
-
-    from .policies import is_on_panel
 
     hidden = [events.ACCESS_DENIED]
     if not perms.has_perm("approvals.view_decision", user, project):
         hidden += [events.INITIATION_APPROVED, events.BASELINE_FIXED, events.APPROVAL_LETTER_GENERATED,
                    events.BUDGET_RECORDED, events.BUDGET_REVISION_CREATED]
-    if not (is_bureau_user(user) or is_on_panel(user, project)):
+    if not perms.has_perm("approvals.view_review", user, project):
         hidden += [events.INITIATION_REVIEW_CHANGED, events.PANEL_MEMBER_ADDED, events.PANEL_MEMBER_REMOVED,
                    events.EXPERT_OPINION_RECORDED]
     return AuditEvent.objects.filter(project_id=project.pk).exclude(event_type__in=hidden).order_by("-seq")

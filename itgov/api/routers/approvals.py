@@ -22,7 +22,6 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, StringConstraints
 
-from itgov.access.scoping import is_bureau_user
 from itgov.accounts.choices import Role
 from itgov.approvals import selectors, services
 from itgov.approvals.choices import (
@@ -131,17 +130,6 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def _project(request, project_id) -> Project:
     return access_project_by_id(request.auth, _pk(project_id))
-
-
-def _may_see_review(user, panel: list[PanelMember]) -> bool:
-    """The review and the panel: the bureaus (DRC, audit …) and the panel's own experts; not the units."""
-    return is_bureau_user(user) or _own_seat(user, panel) is not None
-
-
-def _own_seat(user, panel: list[PanelMember]) -> PanelMember | None:
-    if not user.has_role(Role.EXPERT):
-        return None
-    return next((m for m in panel if m.expert.user_id == user.pk), None)
 
 
 def _require_decision_view(user, project: Project) -> None:
@@ -718,7 +706,7 @@ def _dossier(user, project: Project) -> dict:
     case_data = selectors.approval_case(project)
     application, review, panel = case_data["application"], case_data["review"], case_data["panel"]
     participants = list(project.participants.all())
-    insider = _may_see_review(user, panel)
+    insider = perms.has_perm("approvals.view_review", user, project)
     decision = perms.has_perm("approvals.view_decision", user, project)
     return {
         "project": project,
