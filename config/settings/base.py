@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "itgov.planning",
     "itgov.projects",
     "itgov.approvals",
+    "itgov.construction",
     "itgov.api",
     "itgov.web",
     "itgov.demo",

@@ -70,6 +70,10 @@ BASELINE_FIXED = "approval.baseline.fixed"
 APPROVAL_LETTER_GENERATED = "approval.letter.generated"
 BUDGET_RECORDED = "approval.budget.recorded"
 BUDGET_REVISION_CREATED = "approval.budget.revision"
+CONSTRUCTION_STARTED = "construction.started"
+PROCUREMENT_RECORDED = "construction.procurement.recorded"
+CONTRACT_RECORDED = "construction.contract.recorded"
+PAYMENT_RECORDED = "construction.payment.recorded"
 UNIT_SUSPENDED = "approval.unit.suspended"
 UNIT_SUSPENSION_LIFTED = "approval.unit.suspension_lifted"
 ORG_UNIT_CREATED = "org.unit.created"
@@ -144,6 +148,10 @@ EVENT_TYPES: dict[str, str] = {
     APPROVAL_LETTER_GENERATED: _("生成立项批复文件"),
     BUDGET_RECORDED: _("编列项目预算"),
     BUDGET_REVISION_CREATED: _("生成预算版本"),
+    CONSTRUCTION_STARTED: _("项目开工"),
+    PROCUREMENT_RECORDED: _("登记采购"),
+    CONTRACT_RECORDED: _("登记合同"),
+    PAYMENT_RECORDED: _("登记支付"),
     UNIT_SUSPENDED: _("暂缓单位项目审批"),
     UNIT_SUSPENSION_LIFTED: _("恢复单位项目审批"),
     ORG_UNIT_CREATED: _("新增单位"),

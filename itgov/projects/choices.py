@@ -16,6 +16,7 @@ class ProjectStatus(models.TextChoices):
     APPROVED = "approved", _("已批复立项")
     BUDGETED = "budgeted", _("已编列预算")
     INITIATION_REJECTED = "initiation_rejected", _("立项不予批复")
+    IN_CONSTRUCTION = "in_construction", _("建设中")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
@@ -26,6 +27,5 @@ MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESER
 # A construction plan may be declared for a reserve project, and for one continuing towards construction
 # (art. 9: class A funds continuing projects in full).
 CONSTRUCTION_DECLARABLE = frozenset({ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED, ProjectStatus.INITIATION_SUBMITTED,
-                                     ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.BUDGETED})
-# Approved: the initiation approval fixed a baseline (art. 15); later stages add theirs.
-APPROVED_STATUSES = frozenset({ProjectStatus.APPROVED, ProjectStatus.BUDGETED})
+                                     ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.BUDGETED,
+                                     ProjectStatus.IN_CONSTRUCTION})

@@ -46,6 +46,7 @@ class Project(TimeStamped):
                                     help_text=_("第十七条:江苏省投资项目在线审批监管平台赋予的项目代码"))
     project_code_status = models.CharField(_("平台办理状态"), max_length=40, blank=True)
     project_code_recorded_at = models.DateTimeField(_("项目代码登记时间"), null=True, blank=True)
+    construction_started_at = models.DateTimeField(_("开工时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 

@@ -19,13 +19,20 @@ SECTIONS = {
 
 # The navigation in the order of a project's life: plan, propose, reserve, declare, fund, approve; then reference.
 ORDER = ["home", "devplans", "projects", "reserve", "declarations", "plans", "approvals", "expert_reviews",
-         "suspensions", "rules", "audit", "sysadmin", "api"]
+         "suspensions", "construction", "rules", "audit", "sysadmin", "api"]
 
 
 def _modules():
-    from . import views_application, views_approvals, views_devplans, views_documents, views_plans
+    from . import (
+        views_application,
+        views_approvals,
+        views_construction,
+        views_devplans,
+        views_documents,
+        views_plans,
+    )
 
-    return (views_devplans, views_plans, views_documents, views_application, views_approvals)
+    return (views_devplans, views_plans, views_documents, views_application, views_approvals, views_construction)
 
 
 def _section(request) -> str:

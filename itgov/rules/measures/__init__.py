@@ -1,3 +1,11 @@
 """The measures as code, one module per chapter. Importing this package registers every rule."""
 
-from . import ch1_general, ch2_development, ch2_investment, ch2_planning, ch3_approval, ch5_data  # noqa: F401
+from . import (  # noqa: F401
+    ch1_general,
+    ch2_development,
+    ch2_investment,
+    ch2_planning,
+    ch3_approval,
+    ch4_construction,
+    ch5_data,
+)

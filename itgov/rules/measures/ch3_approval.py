@@ -129,7 +129,7 @@ def drc_suspends(case: Case, params) -> Outcome:
 @register("art13.approved_before_spending", article=13, scope="action",
           title=_("未经立项审批,不得拨付、使用财政资金(前期工作费用除外),不得开展招投标或政府采购"),
           message=_("项目尚未批复立项,不得拨付、使用财政资金或开展招标采购"),
-          actions=("payment.record", "procurement.record"))
+          actions=("payment.record", "procurement.record", "contract.record"))
 def approved_before_spending(case: Case, params) -> Outcome:
     """`case.subject`: the project. `case.data`: `prework` (a payment of pre-work costs, e.g. the feasibility
     study, is allowed before approval). Written once here; the construction records call it."""
@@ -138,7 +138,7 @@ def approved_before_spending(case: Case, params) -> Outcome:
         return Outcome.met(_("项目论证等前期工作费用"))
     if project.baselines.exists():
         return Outcome.met(_("已批复立项"))
-    field = "amount" if case.action == "payment.record" else "procurement"
+    field = "procurement" if case.action == "procurement.record" else "amount"
     return Outcome.violated(_("项目尚未取得立项批复(当前状态:%(s)s)") % {"s": project.get_status_display()},
                             **{field: _("立项批复前不得办理")})
 
