@@ -43,7 +43,7 @@ from .models import (
     UnitSuspension,
 )
 from .selectors import approval_case, current_application
-from .workflow import APPROVE, RECORD_BUDGET, REJECT, RETURN, START_REVIEW, SUBMIT
+from .workflow import APPROVE, RECORD_BUDGET, REJECT, RETURN, REVISE_BUDGET, START_REVIEW, SUBMIT
 
 # The unit prepares its application while the project waits in the annual plan (or was returned to it).
 EDITABLE = frozenset({ProjectStatus.PLANNED})
@@ -543,7 +543,8 @@ def budget_record(*, actor, project: Project, data: dict[str, Any], expected_ver
     if errors:
         raise InvalidInput(fields=errors)
     total = sum((line["amount"] for line in lines), Decimal("0.00"))
-    return transition(project, RECORD_BUDGET, actor=actor, expected_version=expected_version,
+    step = REVISE_BUDGET if project.status in REVISE_BUDGET.sources else RECORD_BUDGET
+    return transition(project, step, actor=actor, expected_version=expected_version,
                       data={"lines": lines, "total": total, "note": form.cleaned_data["note"].strip()})
 
 

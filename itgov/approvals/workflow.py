@@ -87,6 +87,12 @@ RECORD_BUDGET = Transition(
     subject="budget", permission="approvals.record_budget", power_rule="art15.finance_budgets",
     event_type=events.BUDGET_RECORDED, case_data=_budget_case, follow_up=_budgeted, button_class="success")
 
+# A revision of the budget while the project is being built keeps it in construction.
+REVISE_BUDGET = Transition(
+    name="revise", label=_("调整项目预算"), sources=frozenset({S.IN_CONSTRUCTION}), target=S.IN_CONSTRUCTION,
+    subject="budget", permission="approvals.record_budget", power_rule="art15.finance_budgets",
+    event_type=events.BUDGET_RECORDED, case_data=_budget_case, follow_up=_budgeted, button_class="success")
+
 APPROVAL_TRANSITIONS = {t.name: t for t in (SUBMIT, START_REVIEW, RETURN, REJECT, APPROVE)}
 # Before DRC has decided, the unit may still edit (planned) — these are the statuses of an application in DRC's hands.
 IN_REVIEW = frozenset({S.INITIATION_SUBMITTED, S.UNDER_REVIEW})

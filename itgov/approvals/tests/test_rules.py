@@ -13,13 +13,16 @@ from itgov.core.dates import local_today
 from itgov.core.errors import RuleViolation
 from itgov.rules.models import PolicyProfile
 from itgov.rules.profiles import parameters_in_force
-from itgov.rules.registry import Case, compliance, enforce
+from itgov.rules.registry import Case, compliance
 from tests.approvals_world import approval_maker
 
 
 def _spend(project, action: str, **data):
-    params = parameters_in_force(project.owner_unit.jurisdiction, local_today())
-    return enforce(action, Case(subject=project, action=action, data=data, on=local_today()), params)
+    """Art. 13's gate alone (the other rules of a payment — plan, budget — are construction's, tested there)."""
+    from itgov.rules.registry import enforce_rule
+
+    return [enforce_rule("art13.approved_before_spending",
+                         Case(subject=project, action=action, data=data, on=local_today()))]
 
 
 def test_nothing_is_paid_or_procured_before_approval_except_prework(district):

@@ -102,7 +102,7 @@ def expert_opines(case: Case, params) -> Outcome:
 @register("art15.finance_budgets", article=15, scope="power",
           title=_("区财政局根据立项批复编列项目经费预算"),
           message=_("只有区财政局可以编列项目预算"),
-          actions=("budget.record",))
+          actions=("budget.record", "budget.revise"))
 def finance_budgets(case: Case, params) -> Outcome:
     from itgov.accounts.choices import Role
 
@@ -432,7 +432,7 @@ def decision_with_reasons(case: Case, params) -> Outcome:
 @register("art15.budget_within_estimate", article=15, scope="action",
           title=_("项目预算不超过批复的总投资概算"),
           message=_("项目预算合计超过批复的总投资概算"),
-          actions=("budget.record",))
+          actions=("budget.record", "budget.revise"))
 def budget_within_estimate(case: Case, params) -> Outcome:
     """`case.data`: the `baseline` in force and the budget's `total`."""
     from itgov.core.money import format_wan
