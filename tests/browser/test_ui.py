@@ -147,10 +147,10 @@ def test_d_every_navigation_page_and_english(page, district, username):
     targets = [(links.nth(i).get_attribute("data-nav"), links.nth(i).get_attribute("href"))
                for i in range(links.count())]
     expected = {
-        "drc": {"home", "projects", "declarations", "devplans", "reserve", "plans", "approvals", "suspensions", "rules",
-                "api"},
+        "drc": {"home", "projects", "declarations", "devplans", "reserve", "plans", "approvals", "suspensions",
+                "construction", "rules", "api"},
         "audit": {"home", "projects", "declarations", "devplans", "reserve", "plans", "approvals", "suspensions",
-                  "rules", "api", "audit"},
+                  "construction", "rules", "api", "audit"},
         "admin": {"home", "rules", "api", "sysadmin"},  # users and settings, no business data
     }[username]
     assert {key for key, _ in targets} == expected

@@ -24,6 +24,7 @@ STATUS_BADGES = {
     "approved": "text-bg-success",
     "budgeted": "text-bg-success",
     "initiation_rejected": "text-bg-danger",
+    "in_construction": "text-bg-primary",
     "withdrawn": "text-bg-dark",
 }
 # The annual investment plan's editions and its adjustments (art. 8–10).
