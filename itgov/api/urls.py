@@ -6,7 +6,17 @@ from ninja.parser import Parser
 
 from . import errors
 from .auth import AUTH, docs_login_required
-from .routers import annual_plans, approvals, audit, devplans, documents, meta, planning, projects
+from .routers import (
+    annual_plans,
+    approvals,
+    audit,
+    construction,
+    devplans,
+    documents,
+    meta,
+    planning,
+    projects,
+)
 
 
 class ObjectParser(Parser):
@@ -44,3 +54,4 @@ api.add_router("", devplans.router)
 api.add_router("", annual_plans.router)
 api.add_router("", documents.router)
 api.add_router("", approvals.router)
+api.add_router("", construction.router)
