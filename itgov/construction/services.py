@@ -46,6 +46,16 @@ def _form(form_class, data: dict[str, Any]):
     return form.cleaned_data
 
 
+def _of_project(model, pk, project: Project, field: str, message: str):
+    """The record `pk` of `project` named by an input field (None when not given); another project's is a 400."""
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk, project=project).first()
+    if found is None:
+        raise InvalidInput(fields={field: [message]})
+    return found
+
+
 def _record(action: str, project: Project, actor, data: dict, write):
     """Lock the project's row, judge `action` with what is recorded now, then `write()` and audit — or audit
     the refusal. Returns what `write` made."""
@@ -98,11 +108,8 @@ def contract_record(*, actor, project: Project, data: dict[str, Any]) -> Contrac
         raise permission_denied(actor=actor, obj=project, action="contract.record",
                                 power_rule="art19.owner_unit_builds")
     values = _form(ContractForm, data)
-    procurement = None
-    if values.pop("procurement_id", None):
-        procurement = Procurement.objects.filter(pk=data["procurement_id"], project=project).first()
-        if procurement is None:
-            raise InvalidInput(fields={"procurement_id": [_("须为本项目的采购")]})
+    procurement = _of_project(Procurement, values.pop("procurement_id", None), project, "procurement_id",
+                              _("须为本项目的采购"))
 
     def write(locked, results):
         contract = Contract.objects.create(project=locked, procurement=procurement, recorded_by=actor, **values)
@@ -121,11 +128,7 @@ def payment_record(*, actor, project: Project, data: dict[str, Any]) -> Payment:
         raise permission_denied(actor=actor, obj=project, action="payment.record",
                                 power_rule="art19.payment_recorders")
     values = _form(PaymentForm, data)
-    contract = None
-    if values.pop("contract_id", None):
-        contract = Contract.objects.filter(pk=data["contract_id"], project=project).first()
-        if contract is None:
-            raise InvalidInput(fields={"contract_id": [_("须为本项目的合同")]})
+    contract = _of_project(Contract, values.pop("contract_id", None), project, "contract_id", _("须为本项目的合同"))
 
     def write(locked, results):
         payment = Payment.objects.create(project=locked, contract=contract, recorded_by=actor, **values)
