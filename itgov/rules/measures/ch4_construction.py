@@ -63,7 +63,7 @@ def planned_approved_budgeted(case: Case, params) -> Outcome:
     if not [line for line in funding(project, year) if line.line_type == "construction"]:
         missing["plan"] = _("未列入%(y)d年已下达的年度投资计划(第八条)") % {"y": year}
     if missing:
-        return Outcome.violated("；".join(str(v) for v in missing.values()), **missing)
+        return Outcome.violated(str(_("；")).join(str(v) for v in missing.values()), **missing)
     return Outcome.met(_("已列入%(y)d年计划,已批复,已编列预算") % {"y": year})
 
 
