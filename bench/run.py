@@ -13,6 +13,7 @@ default 5000) spread over the demo district's units.
     plan_allocation (M lines)         one SELECT of the columns the helper reads, for the M lines
     initiation_approve                one UPDATE of the project, one INSERT of the baseline, one of the audit row
     approval dossier (API, drc)       the SELECTs of the application, its three lists, review, panel, baseline
+    payment_record (M payments)       the two SUMs the rules read and one INSERT, for a project with M payments
 
 M declared lines (BENCH_PLAN_LINES, default 5000), each of its own reserve project, in a round of a year
 the demo does not use; set up with bulk_create (not measured). Each compile sample starts from an empty
@@ -264,6 +265,53 @@ def approval_rows(drc, client_drc) -> list[tuple[str, float, float]]:
     return rows
 
 
+def payment_rows(drc) -> list[tuple[str, float, float]]:
+    """A project in construction with M earlier payments (bulk-created, not measured); each sample records one
+    more payment through the service: the lock, the art. 13, 8 and 15 rules over the sums, the insert, the audit."""
+    import datetime as dt
+
+    from itgov.accounts.models import User
+    from itgov.approvals import services as approvals
+    from itgov.approvals.models import Baseline, Budget, BudgetLine
+    from itgov.construction import services as construction
+    from itgov.construction.models import Payment
+    from itgov.core.dates import local_today
+    from itgov.organizations.models import Jurisdiction
+    from itgov.planning.models import AnnualPlan, PlanLine
+    from itgov.projects.models import Project
+
+    year = local_today().year
+    project = approval_setup(drc, 1)[0]
+    approvals.initiation_approve(actor=drc, project=project, data={"approved_estimate": "90000000.00"})
+    baseline = Baseline.objects.get(project=project)
+    budget = Budget.objects.create(project=project, baseline=baseline, revision=1, total=Decimal("90000000.00"))
+    BudgetLine.objects.create(budget=budget, year=year, fund_source="general", amount=Decimal("90000000.00"))
+    Project.objects.filter(pk=project.pk).update(status="in_construction")
+    gulou = Jurisdiction.objects.get(code="320106")
+    plan = (AnnualPlan.objects.filter(jurisdiction=gulou, year=year, status="issued").first()
+            or AnnualPlan.objects.create(jurisdiction=gulou, year=year, status="issued", created_by=drc))
+    PlanLine.objects.create(plan=plan, project=project, unit=project.owner_unit, line_type="construction",
+                            plan_class="A", amount=Decimal("1000000.00"))
+    Payment.objects.bulk_create([Payment(project=project, amount=Decimal("100.00"), paid_on=dt.date(year, 1, 2),
+                                         purpose="基准") for _ in range(M)], batch_size=1000)
+    actor = User.objects.get(role_grants__role="owner", role_grants__unit=project.owner_unit_id)  # its demo user
+    day = dt.date(year, 1, 3).isoformat()
+
+    def record():
+        construction.payment_record(actor=actor, project=project, data={"amount": "1.00", "paid_on": day,
+                                                                         "purpose": "进度款"})
+
+    def raw_record():
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute("SELECT SUM(amount) FROM construction_payment WHERE project_id = %s", [project.pk])
+            c.execute("SELECT SUM(amount) FROM construction_payment WHERE project_id = %s AND paid_on >= %s",
+                      [project.pk, f"{year}-01-01"])
+            c.execute("INSERT INTO construction_payment (project_id, prework, amount, paid_on, purpose, recorded_at) "
+                      "VALUES (%s, %s, 1, %s, 'x', CURRENT_TIMESTAMP)", [project.pk, False, day])
+
+    return [(f"payment_record ({M} payments)", timed(record), timed(raw_record))]
+
+
 def main() -> None:
     from itgov.accounts.models import User
     from itgov.audit import events
@@ -340,6 +388,7 @@ def main() -> None:
     rows.append(("audit_record", timed(record), timed(raw_insert)))
     rows.extend(plan_rows(drc))
     rows.extend(approval_rows(drc, client_drc))
+    rows.extend(payment_rows(drc))
 
     print(f"itgov benchmarks · {connection.vendor} · {N} projects · {M} plan lines · median of {REPEAT}")
     print(f"{'operation':34} {'itgov ms':>10} {'floor ms':>10} {'ratio':>7}")
