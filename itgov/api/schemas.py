@@ -11,6 +11,11 @@ MONEY_PATTERN = r"^\d{1,11}(\.\d{1,2})?$"
 Money = Annotated[str, StringConstraints(pattern=MONEY_PATTERN, max_length=14)]
 
 
+def money(value) -> str | None:
+    """A Decimal of yuan as the API sends it ("850000.00"); None stays None."""
+    return None if value is None else f"{value:.2f}"
+
+
 class ErrorDetail(Schema):
     code: str
     message: str

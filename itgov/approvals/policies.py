@@ -7,12 +7,8 @@ import rules
 
 from itgov.access.scoping import is_authenticated, is_bureau_user, unit_in_scope
 from itgov.accounts.choices import Role
+from itgov.planning.policies import is_finance
 from itgov.projects.policies import can_view_project, is_drc, is_on_panel, is_project_owner
-
-
-@rules.predicate
-def is_finance(user) -> bool:
-    return is_authenticated(user) and user.has_role(Role.FINANCE)
 
 
 @rules.predicate

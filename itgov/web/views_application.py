@@ -65,8 +65,6 @@ ROW_FIELDS = {
 ROW_DEFAULTS = {"into_catalogue"}
 BLANK_ROWS = 2  # blank rows under the filled ones: more rows without a script ("添加一行" adds one with htmx)
 POSTED_ROWS_LIMIT = 2 * MAX_ROWS  # rows read from a request, at most (the service refuses more than MAX_ROWS)
-LIST_KEYS = ("shared_platforms", *ROW_FIELDS)
-JOINT_FIELDS = ("joint_framework", "business_flow", "data_flow", "system_interfaces")
 TRUE_VALUES = {"1", "on", "true", "yes"}
 # Where DRC's review page has something to show: the application is in its hands or it has decided.
 DECIDING = frozenset({*IN_REVIEW, ProjectStatus.APPROVED, ProjectStatus.BUDGETED, ProjectStatus.INITIATION_REJECTED})

@@ -25,7 +25,7 @@ from itgov.planning.models import AnnualPlan, PlanAdjustment, PlanLine
 from itgov.planning.plan_workflow import ADJUSTMENT_TRANSITIONS, PLAN_TRANSITIONS
 from itgov.projects.selectors import access_project_by_id
 
-from ..schemas import ERRORS, WRITE_ERRORS, Money, Page, UnitRef, limit_field, offset_field, page_links
+from ..schemas import ERRORS, WRITE_ERRORS, Money, Page, UnitRef, limit_field, money, offset_field, page_links
 
 router = Router(tags=["annual-plans"])
 
@@ -43,9 +43,6 @@ AdjustmentStatusLiteral = Literal[tuple(AdjustmentStatus.values)]  # type: ignor
 def _version_field():
     return Field(None, ge=1, le=2**31, description="乐观锁:当前版本号")
 
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 # --- shared shapes -----------------------------------------------------------------------------------------
@@ -130,7 +127,7 @@ class PlanSummary(Schema):
 
     @staticmethod
     def resolve_capacity(obj):
-        return _money(obj.capacity)
+        return money(obj.capacity)
 
 
 class PlanOut(PlanSummary):
@@ -191,15 +188,15 @@ def _totals(figures: dict) -> dict:
         return None if value is None else round(value, 2)
 
     return {
-        "count": figures["count"], "total": _money(figures["total"]), "requested": _money(figures["requested"]),
-        "capacity": _money(figures["capacity"]), "remaining": _money(figures["remaining"]),
+        "count": figures["count"], "total": money(figures["total"]), "requested": money(figures["requested"]),
+        "capacity": money(figures["capacity"]), "remaining": money(figures["remaining"]),
         "used_percent": pct(figures["used_percent"]), "a_percent": pct(figures["a_percent"]),
         "by_class": [{"plan_class": c, "label": str(row["label"]), "count": row["count"],
-                      "amount": _money(row["amount"]), "prework": _money(row["prework"]),
-                      "requested": _money(row["requested"])} for c, row in figures["by_class"].items()],
-        "by_unit": [{"name": name, "count": row["count"], "amount": _money(row["amount"])}
+                      "amount": money(row["amount"]), "prework": money(row["prework"]),
+                      "requested": money(row["requested"])} for c, row in figures["by_class"].items()],
+        "by_unit": [{"name": name, "count": row["count"], "amount": money(row["amount"])}
                     for name, row in figures["by_unit"]],
-        "by_kind": [{"name": str(name), "count": row["count"], "amount": _money(row["amount"])}
+        "by_kind": [{"name": str(name), "count": row["count"], "amount": money(row["amount"])}
                     for name, row in figures["by_kind"]],
     }
 
@@ -352,19 +349,19 @@ class PlanLineOut(Schema):
 
     @staticmethod
     def resolve_requested_amount(obj):
-        return _money(obj.requested_amount)
+        return money(obj.requested_amount)
 
     @staticmethod
     def resolve_amount(obj):
-        return _money(obj.amount)
+        return money(obj.amount)
 
     @staticmethod
     def resolve_prework_amount(obj):
-        return _money(obj.prework_amount)
+        return money(obj.prework_amount)
 
     @staticmethod
     def resolve_construction_amount(obj):
-        return _money(obj.construction_amount)
+        return money(obj.construction_amount)
 
 
 class PlanLineList(Page):
@@ -484,12 +481,12 @@ def _allocation(allocation) -> dict:
     projects = {pk: {"id": project_id, "name": name} for pk, project_id, name in
                 PlanLine.objects.filter(pk__in=ids).values_list("pk", "project_id", "project__name")}
     return {
-        "capacity": _money(allocation.capacity), "committed": _money(allocation.committed),
-        "available": _money(allocation.available), "funded_total": _money(allocation.funded_total),
-        "left": _money(allocation.left),
+        "capacity": money(allocation.capacity), "committed": money(allocation.committed),
+        "available": money(allocation.available), "funded_total": money(allocation.funded_total),
+        "left": money(allocation.left),
         "decisions": [{"line_id": d.line_id, "project": projects[d.line_id], "rank": d.rank,
-                       "requested": _money(d.requested), "proposed": _money(d.proposed), "funded": d.funded,
-                       "left_after": _money(d.left_after), "reason": d.reason} for d in allocation.decisions],
+                       "requested": money(d.requested), "proposed": money(d.proposed), "funded": d.funded,
+                       "left_after": money(d.left_after), "reason": d.reason} for d in allocation.decisions],
     }
 
 
@@ -544,7 +541,7 @@ class DiffOut(Schema):
 def _figures(line: PlanLine | None) -> dict | None:
     if line is None:
         return None
-    return {"plan_class": line.plan_class, "amount": _money(line.amount), "prework_amount": _money(line.prework_amount)}
+    return {"plan_class": line.plan_class, "amount": money(line.amount), "prework_amount": money(line.prework_amount)}
 
 
 @router.get("/annual-plans/{plan_id}/diff", response={200: DiffOut, **ERRORS},
@@ -561,8 +558,8 @@ def annual_plan_diff(request, plan_id: int, query: Query[DiffQuery]):
     result = plan_selectors.diff(old, new, lines_q=plan_selectors.plan_lines_q(request.auth))
     return {
         "old": old, "new": new, "capacity_changed": result["capacity_changed"],
-        "old_capacity": _money(old.capacity), "new_capacity": _money(new.capacity),
-        "old_total": _money(result["old_total"]), "new_total": _money(result["new_total"]),
+        "old_capacity": money(old.capacity), "new_capacity": money(new.capacity),
+        "old_total": money(result["old_total"]), "new_total": money(result["new_total"]),
         "rows": [{"change": row["change"], "project": row["line"].project, "unit": row["line"].unit,
                   "line_type": row["line"].line_type, "fields": row["fields"], "old": _figures(row["old"]),
                   "new": _figures(row["new"])} for row in result["rows"]],
@@ -584,11 +581,11 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_amount(obj):
-        return _money(obj.amount)
+        return money(obj.amount)
 
     @staticmethod
     def resolve_prework_amount(obj):
-        return _money(obj.prework_amount)
+        return money(obj.prework_amount)
 
 
 class AdjustmentSummary(Schema):
@@ -619,7 +616,7 @@ class AdjustmentSummary(Schema):
 
     @staticmethod
     def resolve_new_capacity(obj):
-        return _money(obj.new_capacity)
+        return money(obj.new_capacity)
 
 
 class AdjustmentOut(AdjustmentSummary):
@@ -768,6 +765,6 @@ def project_funding(request, project_id: int, query: Query[FundingQuery]):
             "lines": [{"year": line.plan.year, "plan_id": line.plan_id, "edition": line.plan.edition,
                        "document_number": line.plan.document_number, "issued_at": line.plan.issued_at,
                        "line_type": line.line_type, "plan_class": line.plan_class,
-                       "plan_class_label": line.get_plan_class_display(), "amount": _money(line.amount),
-                       "prework_amount": _money(line.prework_amount),
-                       "construction_amount": _money(line.construction_amount)} for line in lines]}
+                       "plan_class_label": line.get_plan_class_display(), "amount": money(line.amount),
+                       "prework_amount": money(line.prework_amount),
+                       "construction_amount": money(line.construction_amount)} for line in lines]}

@@ -58,6 +58,7 @@ from ..schemas import (
     Page,
     UnitRef,
     limit_field,
+    money,
     offset_field,
     page_links,
 )
@@ -99,9 +100,6 @@ def _version_field(description: str = "乐观锁:当前版本号"):
 def _id_field(description: str):
     return Field(..., ge=1, le=MAX_ID, description=description)
 
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def _pk(value) -> int:
@@ -263,36 +261,36 @@ class ApprovalApplicationOut(Schema):
 
     @staticmethod
     def resolve_total(obj):
-        return _money(obj.total)
+        return money(obj.total)
 
     # the breakdown travels as strings of yuan
     @staticmethod
     def resolve_hardware(obj):
-        return _money(obj.hardware)
+        return money(obj.hardware)
 
     @staticmethod
     def resolve_software(obj):
-        return _money(obj.software)
+        return money(obj.software)
 
     @staticmethod
     def resolve_services(obj):
-        return _money(obj.services)
+        return money(obj.services)
 
     @staticmethod
     def resolve_integration(obj):
-        return _money(obj.integration)
+        return money(obj.integration)
 
     @staticmethod
     def resolve_supervision_fee(obj):
-        return _money(obj.supervision_fee)
+        return money(obj.supervision_fee)
 
     @staticmethod
     def resolve_prework(obj):
-        return _money(obj.prework)
+        return money(obj.prework)
 
     @staticmethod
     def resolve_other(obj):
-        return _money(obj.other)
+        return money(obj.other)
 
     @staticmethod
     def resolve_milestones(obj):
@@ -400,7 +398,7 @@ class ApprovalBaselineSummary(Schema):
 
     @staticmethod
     def resolve_approved_estimate(obj):
-        return _money(obj.approved_estimate)
+        return money(obj.approved_estimate)
 
     @staticmethod
     def resolve_letter(obj):
@@ -449,7 +447,7 @@ class ApprovalBudgetLineOut(Schema):
 
     @staticmethod
     def resolve_amount(obj):
-        return _money(obj.amount)
+        return money(obj.amount)
 
 
 class ApprovalBudgetOut(Schema):
@@ -469,7 +467,7 @@ class ApprovalBudgetOut(Schema):
 
     @staticmethod
     def resolve_total(obj):
-        return _money(obj.total)
+        return money(obj.total)
 
     @staticmethod
     def resolve_recorded_by(obj):

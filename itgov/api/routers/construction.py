@@ -23,7 +23,7 @@ from itgov.core.errors import Forbidden, NotFound
 from itgov.projects.models import Project
 from itgov.projects.selectors import access_project_by_id
 
-from ..schemas import ERRORS, WRITE_ERRORS, Money, UnitRef
+from ..schemas import ERRORS, WRITE_ERRORS, Money, UnitRef, money
 
 router = Router(tags=["construction"])
 
@@ -37,9 +37,6 @@ RECORD_ACTIONS = (("record_procurement", "construction.record_procurement"),
                   ("record_contract", "construction.record_contract"),
                   ("record_payment", "construction.record_payment"))
 
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def _project(request, project_id) -> Project:
@@ -109,7 +106,7 @@ class ConstructionProcurementOut(Schema):
 
     @staticmethod
     def resolve_amount(obj):
-        return _money(obj.amount)
+        return money(obj.amount)
 
     @staticmethod
     def resolve_recorded_by(obj):
@@ -130,7 +127,7 @@ class ConstructionContractOut(Schema):
 
     @staticmethod
     def resolve_amount(obj):
-        return _money(obj.amount)
+        return money(obj.amount)
 
     @staticmethod
     def resolve_recorded_by(obj):
@@ -150,7 +147,7 @@ class ConstructionPaymentOut(Schema):
 
     @staticmethod
     def resolve_amount(obj):
-        return _money(obj.amount)
+        return money(obj.amount)
 
     @staticmethod
     def resolve_recorded_by(obj):
@@ -217,12 +214,12 @@ def _actions(user, project: Project) -> list[str]:
 
 
 def _spending(project: Project) -> dict:
-    money = selectors.spending(project)
+    figures = selectors.spending(project)
     return {
-        "estimate": _money(money["estimate"]),
-        **{key: _money(money[key]) for key in ("contracted", "paid", "prework_paid")},
-        "years": [{"year": row["year"], "budget": _money(row["budget"]), "paid": _money(row["paid"])}
-                  for row in money["years"]],
+        "estimate": money(figures["estimate"]),
+        **{key: money(figures[key]) for key in ("contracted", "paid", "prework_paid")},
+        "years": [{"year": row["year"], "budget": money(row["budget"]), "paid": money(row["paid"])}
+                  for row in figures["years"]],
     }
 
 

@@ -18,7 +18,7 @@ from itgov.planning import reserve
 from itgov.planning.choices import DevelopmentPlanStatus
 from itgov.projects.choices import ProjectKind
 
-from ..schemas import ERRORS, WRITE_ERRORS, Page, UnitRef, limit_field, offset_field, page_links
+from ..schemas import ERRORS, WRITE_ERRORS, Page, UnitRef, limit_field, money, offset_field, page_links
 
 router = Router(tags=["development-plans"])
 
@@ -196,9 +196,6 @@ class ReserveFilters(Schema):
     offset: int = offset_field()
 
 
-def _money(value) -> str:
-    return f"{value:.2f}"
-
 
 def _actions(user, plan) -> list[str]:
     """The writes `user` may make on `plan` now (the page shows the same buttons)."""
@@ -290,13 +287,13 @@ def task_remove(request, task_id: int):
 def plan_coverage(request, plan_id: int):
     plan = selectors.access_plan_by_id(request.auth, plan_id)
     cov = selectors.coverage(request.auth, plan)
-    items = [{"task": i["task"], "count": i["count"], "total": _money(i["total"]), "total_wan": format_wan(i["total"]),
+    items = [{"task": i["task"], "count": i["count"], "total": money(i["total"]), "total_wan": format_wan(i["total"]),
               "uncovered": i["uncovered"],
-              "by_status": {k: {"label": v["label"], "count": v["count"], "total": _money(v["total"])}
+              "by_status": {k: {"label": v["label"], "count": v["count"], "total": money(v["total"])}
                             for k, v in i["by_status"].items()}}
              for i in cov["items"]]
     return {"plan_id": plan.pk, "tasks": cov["tasks"], "covered": cov["covered"], "projects": cov["projects"],
-            "total": _money(cov["total"]), "items": items}
+            "total": money(cov["total"]), "items": items}
 
 
 @router.get("/reserve", response={200: ReserveOut, **ERRORS}, summary="项目储备库(第七条)")

@@ -13,7 +13,7 @@ from itgov.core.errors import Forbidden
 from itgov.planning import selectors, services
 from itgov.planning.choices import LineType, PlanClass
 
-from ..schemas import ERRORS, WRITE_ERRORS, Money, UnitRef
+from ..schemas import ERRORS, WRITE_ERRORS, Money, UnitRef, money
 
 router = Router(tags=["planning"])
 
@@ -124,9 +124,6 @@ class WithdrawIn(Schema):
     reason: Text = ""
 
 
-def _money(value) -> str:
-    return f"{value:.2f}"
-
 
 class RoundListItem(Schema):
     id: int
@@ -157,9 +154,9 @@ def round_detail(request, round_id: int):
     summary = selectors.round_summary(request.auth, rnd)
     return {"id": rnd.pk, "year": rnd.year, "note": rnd.note, "created_at": rnd.created_at,
             "window": selectors.round_status(rnd), "declared_units": summary["declared_units"],
-            "all_units": summary["all_units"], "total": _money(summary["total"]),
-            "by_type_and_class": {k: _money(v) for k, v in summary["by_type_and_class"].items()},
-            "units": [{**row, "total": _money(row["total"])} for row in summary["units"]]}
+            "all_units": summary["all_units"], "total": money(summary["total"]),
+            "by_type_and_class": {k: money(v) for k, v in summary["by_type_and_class"].items()},
+            "units": [{**row, "total": money(row["total"])} for row in summary["units"]]}
 
 
 @router.post("/declaration-rounds/{round_id}/exceptions", response={201: ExceptionOut, **WRITE_ERRORS},
