@@ -74,6 +74,24 @@ CONSTRUCTION_STARTED = "construction.started"
 PROCUREMENT_RECORDED = "construction.procurement.recorded"
 CONTRACT_RECORDED = "construction.contract.recorded"
 PAYMENT_RECORDED = "construction.payment.recorded"
+SUPERVISION_POOL_ADDED = "construction.pool.added"
+SUPERVISION_POOL_REMOVED = "construction.pool.removed"
+SUPERVISOR_APPOINTED = "construction.supervisor.appointed"
+SUPERVISION_REPORT_FILED = "construction.supervision.reported"
+MONITORING_REPORTED = "construction.monitoring.reported"
+MILESTONE_RECORDED = "construction.milestone.recorded"
+RISK_ASSESSED = "construction.risk.assessed"
+CHANGE_SUBMITTED = "construction.change.submitted"
+CHANGE_DECIDED = "construction.change.decided"
+CHANGE_REAPPROVAL = "construction.change.reapproval"
+INCIDENT_REPORTED = "construction.incident.reported"
+INCIDENT_PROPOSED = "construction.incident.proposed"
+INCIDENT_DISMISSED = "construction.incident.dismissed"
+RECTIFICATION_ORDERED = "construction.rectification.ordered"
+RECTIFICATION_RESPONDED = "construction.rectification.responded"
+RECTIFICATION_REVIEWED = "construction.rectification.reviewed"
+CONSTRUCTION_SUSPENDED = "construction.suspended"
+CONSTRUCTION_RESUMED = "construction.resumed"
 UNIT_SUSPENDED = "approval.unit.suspended"
 UNIT_SUSPENSION_LIFTED = "approval.unit.suspension_lifted"
 ORG_UNIT_CREATED = "org.unit.created"
@@ -152,6 +170,24 @@ EVENT_TYPES: dict[str, str] = {
     PROCUREMENT_RECORDED: _("登记采购"),
     CONTRACT_RECORDED: _("登记合同"),
     PAYMENT_RECORDED: _("登记支付"),
+    SUPERVISION_POOL_ADDED: _("确定年度监理单位"),
+    SUPERVISION_POOL_REMOVED: _("移出年度监理单位"),
+    SUPERVISOR_APPOINTED: _("委托项目监理"),
+    SUPERVISION_REPORT_FILED: _("报送监理报告"),
+    MONITORING_REPORTED: _("报送绩效监控报告"),
+    MILESTONE_RECORDED: _("登记里程碑完成"),
+    RISK_ASSESSED: _("项目风险评估"),
+    CHANGE_SUBMITTED: _("提交变更申请"),
+    CHANGE_DECIDED: _("审批变更申请"),
+    CHANGE_REAPPROVAL: _("变更转重新立项"),
+    INCIDENT_REPORTED: _("报告重大问题"),
+    INCIDENT_PROPOSED: _("系统预警重大问题"),
+    INCIDENT_DISMISSED: _("重大问题不予立案"),
+    RECTIFICATION_ORDERED: _("下达整改通知"),
+    RECTIFICATION_RESPONDED: _("报送整改情况"),
+    RECTIFICATION_REVIEWED: _("审核整改情况"),
+    CONSTRUCTION_SUSPENDED: _("暂停项目建设"),
+    CONSTRUCTION_RESUMED: _("恢复项目建设"),
     UNIT_SUSPENDED: _("暂缓单位项目审批"),
     UNIT_SUSPENSION_LIFTED: _("恢复单位项目审批"),
     ORG_UNIT_CREATED: _("新增单位"),

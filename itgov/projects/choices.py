@@ -17,6 +17,7 @@ class ProjectStatus(models.TextChoices):
     BUDGETED = "budgeted", _("已编列预算")
     INITIATION_REJECTED = "initiation_rejected", _("立项不予批复")
     IN_CONSTRUCTION = "in_construction", _("建设中")
+    SUSPENDED = "suspended", _("暂停建设")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
@@ -28,4 +29,4 @@ MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESER
 # (art. 9: class A funds continuing projects in full).
 CONSTRUCTION_DECLARABLE = frozenset({ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED, ProjectStatus.INITIATION_SUBMITTED,
                                      ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED, ProjectStatus.BUDGETED,
-                                     ProjectStatus.IN_CONSTRUCTION})
+                                     ProjectStatus.IN_CONSTRUCTION, ProjectStatus.SUSPENDED})

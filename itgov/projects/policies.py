@@ -51,7 +51,17 @@ def can_view_project(user, project) -> bool:
         rule = get_rule("art5.classified_visibility")
         return evaluate(rule, Case(subject=project, actor=user, action="project.view"), {}).status == "met"
     return (is_project_owner(user, project) or is_project_participant(user, project)
-            or (submitted and is_bureau_user(user)) or user.has_role(Role.AUDIT) or is_on_panel(user, project))
+            or (submitted and is_bureau_user(user)) or user.has_role(Role.AUDIT) or is_on_panel(user, project)
+            or supervises(user, project))
+
+
+def supervises(user, project) -> bool:
+    """A supervision firm sees the projects it is appointed to supervise (art. 19), and no other."""
+    if not user.has_role(Role.SUPERVISOR) or project.pk is None:
+        return False
+    from itgov.construction.policies import is_project_supervisor
+
+    return is_project_supervisor(user, project)
 
 
 def is_on_panel(user, project) -> bool:
@@ -62,7 +72,8 @@ def is_on_panel(user, project) -> bool:
 
 
 def can_list_projects(user) -> bool:
-    return is_authenticated(user) and (user.has_role(Role.OWNER) or is_bureau_user(user) or user.has_role(Role.EXPERT))
+    return is_authenticated(user) and (user.has_role(Role.OWNER) or is_bureau_user(user) or user.has_role(Role.EXPERT)
+                                       or user.has_role(Role.SUPERVISOR))
 
 
 def visible_projects_q(user) -> Q:
@@ -77,7 +88,12 @@ def visible_projects_q(user) -> Q:
                      if participating_units is not None else nothing)
     on_panel = (Q(Exists(Project.objects.filter(pk=OuterRef("pk"), applications__review__panel__expert__user=user)))
                 if user.has_role(Role.EXPERT) else nothing)
-    open_q = mine | participating | on_panel | (submitted if is_bureau_user(user) else nothing)
+    supervised = nothing
+    if user.has_role(Role.SUPERVISOR):
+        from itgov.construction.selectors import supervised_projects_q
+
+        supervised = supervised_projects_q(user) or nothing
+    open_q = mine | participating | on_panel | supervised | (submitted if is_bureau_user(user) else nothing)
     if user.has_role(Role.AUDIT):
         open_q = Q()  # the audit bureau reads everything (art. 4), drafts included; art. 5 still applies
     classified_q = mine | (submitted if user.has_role(Role.DRC) else nothing)
