@@ -46,3 +46,16 @@ def district(policy):
     from tests.factories import build_district
 
     return build_district()
+
+
+@pytest.fixture
+def district_settings(district):
+    """The demo district's settings of what the measures leave open (itgov/demo/profiles): monitoring every 3
+    months, a 10% tolerance, incident thresholds — a profile effective 2026-01-01, in force from then on."""
+    import json
+    from pathlib import Path
+
+    from itgov.rules.services import policy_profile_load
+
+    path = Path(__file__).parent / "itgov" / "demo" / "profiles" / "gulou-2026-settings.json"
+    return policy_profile_load(actor=None, spec=json.loads(path.read_text(encoding="utf-8")))

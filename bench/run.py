@@ -14,6 +14,7 @@ default 5000) spread over the demo district's units.
     initiation_approve                one UPDATE of the project, one INSERT of the baseline, one of the audit row
     approval dossier (API, drc)       the SELECTs of the application, its three lists, review, panel, baseline
     payment_record (M payments)       the two SUMs the rules read and one INSERT, for a project with M payments
+    refresh_risk (M payments)         the SELECTs of baseline, milestones, latest report, the two SUMs, one UPDATE
 
 M declared lines (BENCH_PLAN_LINES, default 5000), each of its own reserve project, in a round of a year
 the demo does not use; set up with bulk_create (not measured). Each compile sample starts from an empty
@@ -309,7 +310,30 @@ def payment_rows(drc) -> list[tuple[str, float, float]]:
             c.execute("INSERT INTO construction_payment (project_id, prework, amount, paid_on, purpose, recorded_at) "
                       "VALUES (%s, %s, 1, %s, 'x', CURRENT_TIMESTAMP)", [project.pk, False, day])
 
-    return [(f"payment_record ({M} payments)", timed(record), timed(raw_record))]
+    rows = [(f"payment_record ({M} payments)", timed(record), timed(raw_record))]
+
+    def refresh():
+        with transaction.atomic():
+            construction.refresh_risk(project)
+
+    def raw_refresh():
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute("SELECT * FROM approvals_baseline WHERE project_id = %s ORDER BY version DESC LIMIT 1",
+                      [project.pk])
+            c.fetchall()
+            c.execute("SELECT * FROM approvals_milestone WHERE application_id = %s", [baseline.application_id])
+            c.fetchall()
+            c.execute("SELECT * FROM construction_monitoringreport WHERE project_id = %s "
+                      "ORDER BY period_end DESC LIMIT 1", [project.pk])
+            c.fetchall()
+            c.execute("SELECT SUM(amount) FROM construction_contract WHERE project_id = %s", [project.pk])
+            c.execute("SELECT SUM(amount) FROM construction_payment WHERE project_id = %s", [project.pk])
+            c.execute("UPDATE construction_riskrating SET computed_on = %s WHERE project_id = %s",
+                      [local_today(), project.pk])
+
+    construction.refresh_risk(project)  # the rating row exists, as after the first write
+    rows.append((f"refresh_risk ({M} payments)", timed(refresh), timed(raw_refresh)))
+    return rows
 
 
 def main() -> None:

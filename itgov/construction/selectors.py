@@ -293,3 +293,43 @@ def control_of(project, params: dict, today: dt.date) -> dict:
 def _with_overdue(order, today: dt.date):
     order.overdue = order.status != RectificationStatus.CLOSED and today > order.deadline
     return order
+
+
+# --- 我的待办: what waits for a user in construction control -------------------------------------------------------
+
+
+def awaiting_control_q(user):
+    """The owner unit: budgeted projects to start and rectification orders to answer; DRC: changes to decide;
+    DRC and Finance: problems reported or proposed and rectification reports to review."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from itgov.access.scoping import scope_q
+    from itgov.accounts.choices import Role
+    from itgov.projects.choices import ProjectStatus
+
+    waiting = Q(pk__in=[])
+    own = scope_q(user, "owner_unit", Role.OWNER)
+    if own is not None:
+        ordered = RectificationOrder.objects.filter(project=OuterRef("pk"), status=RectificationStatus.ORDERED)
+        waiting |= own & (Q(status=ProjectStatus.BUDGETED) | Q(Exists(ordered)))
+    if user.has_role(Role.DRC):
+        waiting |= Q(Exists(ChangeRequest.objects.filter(project=OuterRef("pk"), status=ChangeStatus.SUBMITTED)))
+    if user.has_role(Role.DRC) or user.has_role(Role.FINANCE):
+        waiting |= Q(Exists(Incident.objects.filter(project=OuterRef("pk"), status=IncidentStatus.OPEN)))
+        waiting |= Q(Exists(RectificationOrder.objects.filter(project=OuterRef("pk"),
+                                                              status=RectificationStatus.SUBMITTED)))
+    return waiting
+
+
+def with_control_marks(qs):
+    """Annotate what the construction step of 我的待办 reads, so the list costs no query per item."""
+    from django.db.models import Exists, OuterRef
+
+    def exists(model, **filters):
+        return Exists(model.objects.filter(project=OuterRef("pk"), **filters))
+
+    return qs.annotate(
+        change_waiting=exists(ChangeRequest, status=ChangeStatus.SUBMITTED),
+        incident_open=exists(Incident, status=IncidentStatus.OPEN),
+        rectification_ordered=exists(RectificationOrder, status=RectificationStatus.ORDERED),
+        rectification_submitted=exists(RectificationOrder, status=RectificationStatus.SUBMITTED))

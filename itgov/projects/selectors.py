@@ -51,24 +51,26 @@ def filter_projects(qs: QuerySet[Project], *, statuses=None, owner_unit=None, ki
 
 def projects_awaiting_action(user) -> QuerySet[Project]:
     """What waits for this user (我的待办): its own units' drafts (returned ones included) and planned projects
-    still to apply for approval; for DRC, the proposals waiting for admission; and the approval stage's steps
+    still to apply for approval; for DRC, the proposals waiting for admission; the approval stage's steps
     (approvals.selectors.projects_awaiting_approval_q: DRC's reviews, Finance's budgets, a participant's
-    confirmation, an expert's opinion)."""
+    confirmation, an expert's opinion); and construction control's (construction.selectors.awaiting_control_q:
+    a start, a change to decide, a problem, a rectification)."""
     from django.db.models import Q
 
     from itgov.access.scoping import scope_q
     from itgov.accounts.choices import Role
     from itgov.approvals.selectors import projects_awaiting_approval_q
+    from itgov.construction.selectors import awaiting_control_q, with_control_marks
 
     from .choices import ProjectStatus
 
-    waiting = projects_awaiting_approval_q(user)
+    waiting = projects_awaiting_approval_q(user) | awaiting_control_q(user)
     own_units = scope_q(user, "owner_unit", Role.OWNER)
     if own_units is not None:
         waiting |= own_units & Q(status__in=[ProjectStatus.DRAFT, ProjectStatus.PLANNED])
     if user.has_role(Role.DRC):
         waiting |= Q(status=ProjectStatus.PROPOSED)
-    return projects_visible_to(user).filter(waiting).order_by("-updated_at", "-id")
+    return with_control_marks(projects_visible_to(user).filter(waiting)).order_by("-updated_at", "-id")
 
 
 def access_project_by_id(user, project_id) -> Project:

@@ -101,7 +101,7 @@ def awaiting_action(user):
     items = []
     for project in qs[:TODO_LIMIT]:
         actions = [t for t in selectors.available_transitions(user, project) if t.name != "withdraw"]
-        step = approval_step(user, project)
+        step = approval_step(user, project) or control_step(user, project)
         if actions or step:
             items.append({"project": project, "actions": actions, "step": step})
     return items, total
@@ -122,6 +122,28 @@ def approval_step(user, project) -> dict | None:
         return {"url": reverse("web:expert_opinion", args=[project.pk]), "label": _("提交评审意见")}
     if project.status == S.APPROVED and user.has_role(Role.FINANCE):
         return {"url": reverse("web:approval_budget", args=[project.pk]), "label": _("编列项目预算")}
+    return None
+
+
+def control_step(user, project) -> dict | None:
+    """The construction step waiting for the user on this project (art. 19–21), from the marks the to-do query
+    annotated (construction.selectors.with_control_marks)."""
+    from itgov.accounts.choices import Role
+    from itgov.projects.choices import ProjectStatus as S
+    from itgov.projects.policies import is_project_owner
+
+    owner, drc = is_project_owner(user, project), user.has_role(Role.DRC)
+    bureau = drc or user.has_role(Role.FINANCE)
+    url = reverse("web:construction_detail", args=[project.pk])
+    for applies, label, anchor in (
+        (owner and project.status == S.BUDGETED, _("开工建设"), ""),
+        (owner and project.rectification_ordered, _("报送整改情况"), "#issues"),
+        (drc and project.change_waiting, _("审批变更申请"), "#changes"),
+        (bureau and project.incident_open, _("处理重大问题"), "#issues"),
+        (bureau and project.rectification_submitted, _("审核整改情况"), "#issues"),
+    ):
+        if applies:
+            return {"url": url + anchor, "label": label}
     return None
 
 

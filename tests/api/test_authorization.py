@@ -84,7 +84,7 @@ me              401 200 200 200 200 200 200 200 200 200 200
 rules           401 200 200 200 200 200 200 200 200 200 200
 units           401 200 200 200 200 200 200 200 200 200 200
 plan_tasks      401 200 200 200 200 200 200 200 200 200 200
-project_list    401 403 200 200 200 200 200 200 200 403 200
+project_list    401 403 200 200 200 200 200 200 200 200 200
 project_create  401 403 403 403 403 403 403 201 201 403 403
 audit_events    401 403 403 403 200 403 403 403 403 403 403
 round_list      401 403 200 200 200 200 200 200 200 403 403
@@ -463,7 +463,8 @@ def test_global_operation(api, district, make_project, make_round, op, role, exp
     elif op == "plan_tasks":
         assert body == []
     elif op == "project_list":  # one proposed project of edu and one of health; none on the expert's panel
-        expected_units = {"edu": ["edu"], "health": ["health"], "expert": []}.get(role, ["edu", "health"])
+        expected_units = {"edu": ["edu"], "health": ["health"], "expert": [], "supervisor": []}.get(
+            role, ["edu", "health"])
         assert sorted(item["owner_unit"]["code"] for item in body["items"]) == expected_units
         assert body["count"] == len(expected_units)
     elif op == "audit_events":
@@ -595,7 +596,7 @@ def test_line_operation(api, district, declaration_round, make_project, make_lin
 _REVIEWED = {"on_panel", "other_panel"}
 LIST_SEES = {
     "admin": None,  # 403: no listing power
-    "supervisor": None,
+    "supervisor": set(),  # the projects its firm supervises (art. 19): none of these; see the test below
     "drc": {"proposed", "in_reserve", "withdrawn", "classified_proposed", "health_proposed", *_REVIEWED},
     "finance": {"proposed", "in_reserve", "withdrawn", "health_proposed", *_REVIEWED},
     "audit": {"draft", "proposed", "in_reserve", "withdrawn", "school1_draft", "health_draft", "health_proposed",
@@ -607,6 +608,27 @@ LIST_SEES = {
     "health": {"health_draft", "health_proposed"},
     "expert": {"on_panel"},  # its panel's only (art. 28)
 }
+
+
+def test_a_supervision_firm_lists_and_reads_only_the_projects_it_supervises(api, district):
+    from tests.construction_world import construction_maker
+    from tests.factories import UnitFactory, UserFactory
+
+    # given two building projects of edu, one supervised by the district's firm, and a supervisor of another firm
+    make = construction_maker(district)
+    supervised = make("in_construction").project
+    unsupervised = make("budgeted", supervised=False).project
+    other_firm = UnitFactory(code="firm2", name="另一监理公司", kind="supervision_firm")
+    district.users["supervisor2"] = UserFactory(username="supervisor2", unit=other_firm, role="supervisor")
+
+    # then the firm's supervisor lists and reads the one it supervises, and nothing else (404 like a missing id)
+    client = api("supervisor")
+    assert [item["id"] for item in client.get(f"{API}/projects?limit=200").json()["items"]] == [supervised.pk]
+    assert client.get(f"{API}/projects/{supervised.pk}").status_code == 200
+    assert client.get(f"{API}/projects/{unsupervised.pk}").status_code == 404
+    other = api("supervisor2")
+    assert other.get(f"{API}/projects?limit=200").json()["items"] == []
+    assert other.get(f"{API}/projects/{supervised.pk}").status_code == 404
 
 
 def test_the_listing_table_covers_every_role():

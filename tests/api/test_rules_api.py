@@ -27,7 +27,8 @@ GULOU = json.loads((Path(itgov.rules.__file__).parent / "profiles_data" / "gulou
 ARTICLE = re.compile(r"^第[一二三四五六七八九十]+条$")
 # Every rule that describes a project's standing (scope "project"), in the order the panel lists them.
 PROJECT_RULES = ["art2.kind_and_construction_type", "art5.classified_minimal_metadata", "art6.serves_plan_task",
-                 "art7.proposal_complete", "art8.in_annual_plan", "art28.proposal_data_sharing"]
+                 "art7.proposal_complete", "art8.in_annual_plan", "art20.no_unapproved_deviation",
+                 "art28.proposal_data_sharing"]
 
 
 def _later_profile(effective_from: dt.date, **parameters) -> dict:
@@ -176,6 +177,7 @@ def test_a_full_admitted_project_meets_the_rules(api, make_project):
         "art6.serves_plan_task": "met",
         "art7.proposal_complete": "met",
         "art8.in_annual_plan": "pending",  # admitted, not yet in an issued annual plan (art. 8)
+        "art20.no_unapproved_deviation": "not_applicable",  # nothing approved yet to deviate from
         "art28.proposal_data_sharing": "met",
     }
     assert items["art6.serves_plan_task"]["reason"] == "未关联规划任务,入库理由:基础支撑"

@@ -50,8 +50,9 @@ def pages(p) -> dict[str, str]:
 # page → expected GET status per role (default for the roles not named).
 MATRIX: dict[str, list[tuple[str, int]]] = {
     "home": expect({}, 200),
-    # The expert lists its panels' projects only (none here; see the panel test below).
-    "list": expect({"admin": 403, "supervisor": 403}, 200),
+    # The expert lists its panels' projects only (none here; see the panel test below); a supervision firm the
+    # projects it supervises (art. 19; none here).
+    "list": expect({"admin": 403}, 200),
     "new": expect({"edu": 200, "health": 200}, 403),
     "rules": expect({}, 200),
     "audit": expect({"audit": 200}, 403),
@@ -247,14 +248,15 @@ def test_the_expert_acts_on_no_project_of_its_panel(action, article, client_for,
 
 
 # The navigation entries of this page's modules and the plan's, per role (the approval's entries are tested with
-# the approval's pages). The expert gets the project list (its panels' projects) and the reference pages only.
+# the approval's pages). The expert gets the project list (its panels' projects) and the reference pages only; the
+# supervision firm likewise (the projects it supervises).
 NAV_KEYS = ("home", "devplans", "projects", "reserve", "declarations", "plans", "rules", "audit", "sysadmin", "api")
 _FOLLOWS_PROJECTS = ("home", "devplans", "projects", "reserve", "declarations", "plans", "rules")
 NAV = {
     "admin": ("home", "rules", "sysadmin", "api"),
     **dict.fromkeys(BUREAUS - {"audit"} | OWNERS, (*_FOLLOWS_PROJECTS, "api")),
     "audit": (*_FOLLOWS_PROJECTS, "audit", "api"),
-    "supervisor": ("home", "rules", "api"),
+    "supervisor": ("home", "projects", "rules", "api"),
     "expert": ("home", "projects", "rules", "api"),
 }
 
