@@ -24,7 +24,9 @@ class ProjectStatus(models.TextChoices):
 # The stepper on the project page: the main line of the life, in order.
 MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED,
              ProjectStatus.INITIATION_SUBMITTED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED,
-             ProjectStatus.BUDGETED]
+             ProjectStatus.BUDGETED, ProjectStatus.IN_CONSTRUCTION]
+# Statuses off the main line, shown at a place on it: a suspended project is still in construction (art. 21).
+ON_LINE_AS = {ProjectStatus.SUSPENDED: ProjectStatus.IN_CONSTRUCTION}
 # A construction plan may be declared for a reserve project, and for one continuing towards construction
 # (art. 9: class A funds continuing projects in full).
 CONSTRUCTION_DECLARABLE = frozenset({ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED, ProjectStatus.INITIATION_SUBMITTED,

@@ -37,7 +37,7 @@ from itgov.planning import services as planning_services
 from itgov.planning.choices import LineStatus, LineType, PlanClass
 from itgov.planning.models import DeclarationLine
 from itgov.projects import selectors, services
-from itgov.projects.choices import MAIN_LINE, ProjectStatus
+from itgov.projects.choices import MAIN_LINE, ON_LINE_AS, ProjectStatus
 from itgov.projects.forms import ProjectForm
 from itgov.projects.policies import can_list_projects
 from itgov.projects.workflow import TRANSITIONS
@@ -188,7 +188,8 @@ def project_list(request):
 def stepper(project) -> list[dict]:
     """The main line of the life (choices.MAIN_LINE) with the project's place on it."""
     withdrawn = project.status == ProjectStatus.WITHDRAWN
-    position = MAIN_LINE.index(project.status) if project.status in MAIN_LINE else -1
+    status = ON_LINE_AS.get(project.status, project.status)
+    position = MAIN_LINE.index(status) if status in MAIN_LINE else -1
     steps = []
     for i, status in enumerate(MAIN_LINE):
         state = "muted" if withdrawn else ("done" if i < position else "current" if i == position else "todo")

@@ -140,3 +140,20 @@ def test_csrf_failure_is_a_clear_403(district):
 
 def test_head_requests_are_answered(client_for, projects):
     assert client_for("edu").head("/projects/").status_code == 200
+
+
+def test_a_suspended_project_stands_at_construction_on_the_stepper(client_for, district):
+    import re
+
+    from itgov.construction import services
+    from tests.construction_world import construction_maker
+
+    # given a project in construction that DRC suspends (art. 21)
+    world = construction_maker(district)("in_construction")
+    services.construction_suspend(actor=district.users["drc"], project=world.project, data={"reason": "严重逾期"})
+
+    # then its page shows every earlier step done and 建设中 as the current one
+    html = client_for("edu").get(f"/projects/{world.project.pk}/").content.decode()
+    current = re.findall(r'class="itgov-step is-current".*?</li>', html, re.S)
+    assert len(current) == 1 and "建设中" in current[0]
+    assert html.count('class="itgov-step is-done"') == 8
