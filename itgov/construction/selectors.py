@@ -5,7 +5,7 @@ slippage, monitoring due dates (art. 19), and the risk ratings in the manner of 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
@@ -151,7 +151,7 @@ def schedule_variance(baseline, milestones: list[dict]) -> Decimal | None:
         return None
     days = (baseline.end_date - baseline.start_date).days if baseline.start_date and baseline.end_date else 0
     worst = max(max(row["slip_days"] for row in milestones), 0)
-    return (Decimal(worst) / Decimal(max(days, 1))).quantize(Decimal("0.0001"))
+    return (Decimal(worst) / Decimal(max(days, 1))).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
 
 
 def latest_monitoring(project, baseline=None) -> MonitoringReport | None:
@@ -167,7 +167,7 @@ def cost_variance(baseline, report: MonitoringReport | None) -> Decimal | None:
     if baseline is None or report is None:
         return None
     return ((report.forecast_cost - baseline.approved_estimate) / baseline.approved_estimate).quantize(
-        Decimal("0.0001"))
+        Decimal("0.0001"), rounding=ROUND_DOWN)  # truncated: never crosses a threshold it has not reached
 
 
 def monitoring_due(project, params: dict, today: dt.date) -> dict:

@@ -6,7 +6,7 @@ its audit event. The start of construction goes through the one engine."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 import rules as perms
@@ -195,18 +195,6 @@ def _power(actor, permission: str, obj, action: str, rule: str) -> None:
         raise permission_denied(actor=actor, obj=obj, action=action, power_rule=rule)
 
 
-def _judged(action: str, subject, actor, data: dict, jurisdiction, audit_obj) -> list[dict]:
-    """Run `action`'s rules outside a project's lock (the pool's own writes); audit a refusal."""
-    today = local_today()
-    try:
-        return enforce(action, Case(subject=subject, actor=actor, action=action, data=data, on=today,
-                                    at=timezone.now()), parameters_in_force(jurisdiction, today))
-    except RuleViolation as exc:
-        audit_record_now(event_type=events.RULE_REFUSED, actor=actor, obj=audit_obj, reason=action,
-                         rule_results=exc.violations or [{"rule": exc.rule, "article": exc.article}])
-        raise
-
-
 def pool_add(*, actor, jurisdiction, data: dict[str, Any]) -> SupervisionPoolEntry:
     """Name a qualified supervision firm for a year (art. 19: at most `supervision_pool_size.max` a year)."""
     from itgov.organizations.models import Unit
@@ -216,19 +204,28 @@ def pool_add(*, actor, jurisdiction, data: dict[str, Any]) -> SupervisionPoolEnt
     firm = Unit.objects.filter(pk=values.pop("firm_id"), jurisdiction=jurisdiction).first()
     if firm is None:
         raise InvalidInput(fields={"firm_id": [_("须为本区登记的单位")]})
-    with transaction.atomic():
-        # The year's pool is counted under the jurisdiction's row lock: two DRC users cannot both add the last.
-        type(jurisdiction).objects.select_for_update().filter(pk=jurisdiction.pk).update(updated_at=timezone.now())
-        count = SupervisionPoolEntry.objects.filter(jurisdiction=jurisdiction, year=values["year"]).count()
-        if SupervisionPoolEntry.objects.filter(jurisdiction=jurisdiction, year=values["year"], firm=firm).exists():
-            raise Conflict(_("该单位已在%(y)d年的备选监理单位中") % {"y": values["year"]})
-        results = _judged("pool.add", jurisdiction, actor, {**values, "firm": firm, "count": count}, jurisdiction,
-                          firm)
-        entry = SupervisionPoolEntry.objects.create(jurisdiction=jurisdiction, firm=firm, recorded_by=actor,
-                                                    **{**values, "qualification": values["qualification"].strip(),
-                                                       "certificate_number": values["certificate_number"].strip()})
-        audit_record(event_type=events.SUPERVISION_POOL_ADDED, actor=actor, obj=entry,
-                     after={**values, "firm": firm.name}, rule_results=results)
+    try:
+        with transaction.atomic():
+            # The year's pool is counted under the jurisdiction's row lock: two DRC users cannot both add the last.
+            type(jurisdiction).objects.select_for_update().filter(pk=jurisdiction.pk).update(
+                updated_at=timezone.now())
+            count = SupervisionPoolEntry.objects.filter(jurisdiction=jurisdiction, year=values["year"]).count()
+            if SupervisionPoolEntry.objects.filter(jurisdiction=jurisdiction, year=values["year"],
+                                                   firm=firm).exists():
+                raise Conflict(_("该单位已在%(y)d年的备选监理单位中") % {"y": values["year"]})
+            today = local_today()
+            results = enforce("pool.add", Case(subject=jurisdiction, actor=actor, action="pool.add", data={
+                **values, "firm": firm, "count": count}, on=today, at=timezone.now()),
+                parameters_in_force(jurisdiction, today))
+            entry = SupervisionPoolEntry.objects.create(jurisdiction=jurisdiction, firm=firm, recorded_by=actor, **{
+                **values, "qualification": values["qualification"].strip(),
+                "certificate_number": values["certificate_number"].strip()})
+            audit_record(event_type=events.SUPERVISION_POOL_ADDED, actor=actor, obj=entry,
+                         after={**values, "firm": firm.name}, rule_results=results)
+    except RuleViolation as exc:  # audited after the rollback, as _record does
+        audit_record_now(event_type=events.RULE_REFUSED, actor=actor, obj=firm, reason="pool.add",
+                         rule_results=exc.violations or [{"rule": exc.rule, "article": exc.article}])
+        raise
     return entry
 
 
@@ -477,7 +474,9 @@ def change_submit(*, actor, project: Project, data: dict[str, Any]) -> ChangeReq
     increase = (proposed - baseline.approved_estimate) if proposed is not None else ZERO
     if proposed is not None and proposed == selectors.effective_estimate(project, baseline):
         raise InvalidInput(fields={"proposed_estimate": [_("与现行核定概算相同,不构成概算变更")]})
-    ratio = (increase / baseline.approved_estimate).quantize(Decimal("0.000001")) if increase > 0 else Decimal(0)
+    # Truncated, never rounded up: 9.9999991% is not 10% (art. 20 counts from 10%, inclusive).
+    ratio = (increase / baseline.approved_estimate).quantize(Decimal("0.000001"), rounding=ROUND_DOWN) \
+        if increase > 0 else Decimal(0)
     params = parameters_in_force(project.owner_unit.jurisdiction, local_today())
     classification = classify_change(values["kinds"], ratio, params)
     fields = {**values, "description": values["description"].strip(), "reason": values["reason"].strip(),

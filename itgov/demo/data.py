@@ -93,6 +93,8 @@ UNITS: list[dict] = [
      "kind": "supervision_firm", "bureau_role": None, "parent": None},
     {"code": "zhenghong", "name": "南京正弘信息系统监理咨询有限公司", "short_name": "正弘监理",
      "kind": "supervision_firm", "bureau_role": None, "parent": None},
+    {"code": "zhongxinda", "name": "江苏中信达信息工程监理有限公司", "short_name": "中信达监理",
+     "kind": "supervision_firm", "bureau_role": None, "parent": None},
 ]
 
 # The issuing-body prefix of a unit's document numbers (GB/T 9704): DRC's approval letters read
@@ -1353,6 +1355,137 @@ APPROVALS: list[dict] = [
                   {"expert": "陶慧娟", "opinion": "", "opinion_text": ""}],
         "return_reason": "", "decision": None, "budget": None,
     },
+    # The three projects the construction stories build on (CONSTRUCTION below): approved and budgeted here.
+    {
+        "project": "鼓楼区公共数据资源目录与共享交换平台升级项目", "state": "budgeted", "code_serial": 107,
+        "participants": [],
+        "application": {
+            "scale": "接入全区41个部门和13个街道的数据目录约3200项,建设API网关1套、数据质量检测规则库约600条,"
+                     "对接省、市公共数据平台各1个。",
+            "standards": "符合政务信息资源目录编制指南和公共数据共享交换相关国家标准,按网络安全等级保护第三级建设。",
+            "technical_approach": "在现有平台上升级目录管理系统,新建API网关和数据质量检测引擎,部署于区政务云;"
+                                  "共享申请审批流程使用统一身份认证。",
+            "hardware": "420000.00", "software": "1560000.00", "services": "260000.00", "integration": "480000.00",
+            "supervision_fee": "90000.00", "prework": "80000.00", "other": "70000.00",
+            "start": -3, "end": 9,
+            "data_sharing_summary": "目录本身按无条件共享向各部门开放;平台汇聚的各数据资源按其登记的共享类型提供服务,"
+                                    "共享申请经数源部门审核后通过API网关提供。",
+            "shared_platforms": ["gov_cloud", "egov_network", "identity", "data_exchange"],
+            "protection_level": 3,
+            "security_measures": "按第三级要求建设,API调用统一鉴权和留痕审计,敏感字段脱敏,上线前完成等级测评和商用密码应用"
+                                 "安全性评估。",
+        },
+        "milestones": [("完成招标采购", -2), ("目录管理系统和API网关上线", 3), ("对接省市平台并初步验收", 9)],
+        "targets": [("output_quantity", "接入共享交换平台的部门数量", "个", "41"),
+                    ("output_quality", "共享数据质量检测覆盖率", "%", "≥95"),
+                    ("benefit", "共享申请平均办理时长缩短", "%", "50"),
+                    ("satisfaction", "部门使用满意度", "%", "≥90")],
+        "data_resources": [("全区政务数据资源目录", "produced", "unconditional", True, "各部门目录编制汇聚"),
+                           ("共享申请和调用记录", "produced", "conditional", True, "共享申请审批和API调用产生")],
+        "documents": ["application_report", "feasibility_study"],
+        "review": {
+            "review_notes": "落实办法第二十七条至第二十九条的支撑平台,建设内容和投资合理。",
+            "sharing_conclusion": "adequate",
+            "sharing_opinion": "目录无条件共享,各资源按登记的共享类型提供,满足共享要求。",
+            "expert_panel_required": False,
+            "checklist": {item: {"ok": True, "note": ""} for item in (
+                "necessity", "content_scale", "technical", "estimate", "intensive", "security", "performance")},
+        },
+        "panel": [],
+        "return_reason": "",
+        "decision": {
+            "approved_estimate": "2960000.00",
+            "control_indicators": "建设工期12个月;按第三级要求完成等级测评和商用密码应用安全性评估。",
+            "opinion": "同意实施鼓楼区公共数据资源目录与共享交换平台升级项目,核定总投资概算296.00万元。"
+                       "项目须按批复的建设内容、规模和标准组织实施。",
+            "copy_to": "区财政局,区审计局,区委网信办",
+        },
+        "budget": {"lines": [(0, "general", "1800000.00"), (1, "general", "1160000.00")],
+                   "note": "按批复概算分两年安排。"},
+    },
+    {
+        "project": "鼓楼区公共安全视频监控联网共享平台扩容项目", "state": "budgeted", "code_serial": 108,
+        "participants": [],
+        "application": {
+            "scale": "新建高清视频监控点位480个,利旧改造点位620个;扩容视频存储2.4PB;升级视频联网共享平台1套。",
+            "standards": "符合公共安全视频监控联网系统信息传输、交换、控制技术要求等国家标准,按网络安全等级保护第三级建设。",
+            "technical_approach": "二期点位接入一期汇聚节点,存储扩容部署于区视频专网数据中心;"
+                                  "共享平台按权限经视频资源共享平台向城管、应急和各街道推送视频资源。",
+            "hardware": "4860000.00", "software": "1180000.00", "services": "620000.00", "integration": "1280000.00",
+            "supervision_fee": "260000.00", "prework": "210000.00", "other": "190000.00",
+            "start": -8, "end": 2,
+            "data_sharing_summary": "视频资源目录按有条件共享编入全区目录,经审批后通过视频资源共享平台向城管、应急及各街道开放调阅。",
+            "shared_platforms": ["egov_network", "video", "gis"],
+            "protection_level": 3,
+            "security_measures": "按第三级要求建设,视频调阅分级授权并全程留痕,视频专网与外网安全隔离。",
+        },
+        "milestones": [("二期点位招标采购完成", -6), ("存储扩容设备到货部署", -5), ("视频联网共享平台升级上线", 2)],
+        "targets": [("output_quantity", "新建高清视频监控点位", "个", "480"),
+                    ("output_quality", "视频存储保存期限", "天", "≥30"),
+                    ("benefit", "重点区域视频覆盖率", "%", "100"),
+                    ("satisfaction", "共享调阅部门满意度", "%", "≥90")],
+        "data_resources": [("公共安全视频资源目录", "produced", "conditional", True, "视频点位建设和联网产生")],
+        "documents": ["application_report", "feasibility_study"],
+        "review": {
+            "review_notes": "续建项目,与一期共用汇聚节点和存储;其他费用核减15万元。",
+            "sharing_conclusion": "adequate",
+            "sharing_opinion": "视频资源经统一平台按权限共享,满足共享要求。",
+            "expert_panel_required": False,
+            "checklist": {item: {"ok": True, "note": ""} for item in (
+                "necessity", "content_scale", "technical", "estimate", "intensive", "security", "performance")},
+        },
+        "panel": [],
+        "return_reason": "",
+        "decision": {
+            "approved_estimate": "8450000.00",
+            "control_indicators": "建设工期10个月;视频保存期限不少于30天。",
+            "opinion": "同意实施鼓楼区公共安全视频监控联网共享平台扩容项目,核定总投资概算845.00万元(审减其他费用15.00万元)。"
+                       "项目须按批复的建设内容、规模和标准组织实施。",
+            "copy_to": "区财政局,区审计局,区委网信办",
+        },
+        "budget": {"lines": [(0, "general", "5200000.00"), (1, "general", "3250000.00")],
+                   "note": "按年度计划安排当年520万元,余额次年安排。"},
+    },
+    {
+        "project": "宁海路街道“一网统管”基层治理平台建设项目", "state": "budgeted", "code_serial": 109,
+        "participants": [],
+        "application": {
+            "scale": "建设事件受理、网格派单、联动处置和考核4个模块;配置网格员移动终端150台;改造街道指挥中心大屏1套。",
+            "standards": "按区级“一网统管”平台接入规范建设,按网络安全等级保护第二级建设。",
+            "technical_approach": "作为区级“一网统管”平台的街道应用部署于区政务云,移动终端使用统一身份认证。",
+            "hardware": "390000.00", "software": "290000.00", "services": "60000.00", "integration": "70000.00",
+            "prework": "30000.00", "other": "20000.00",
+            "start": -2, "end": 8,
+            "data_sharing_summary": "网格事件和处置数据汇入区级“一网统管”平台,按有条件共享编入全区目录。",
+            "shared_platforms": ["gov_cloud", "identity", "data_exchange"],
+            "protection_level": 2,
+            "security_measures": "按第二级要求建设,移动终端统一准入管理,上线前完成等级测评。",
+        },
+        "milestones": [("完成设备和软件采购", -1), ("事件受理和网格派单模块上线", 3), ("系统初步验收", 8)],
+        "targets": [("output_quantity", "配置网格员移动终端", "台", "150"),
+                    ("output_quality", "网格事件按时办结率", "%", "≥95"),
+                    ("benefit", "网格事件平均处置时长缩短", "%", "30"),
+                    ("satisfaction", "辖区居民满意度", "%", "≥90")],
+        "data_resources": [("网格事件和处置信息", "produced", "conditional", True, "事件受理和处置产生")],
+        "documents": ["application_report", "feasibility_study"],
+        "review": {
+            "review_notes": "依托区级平台扩展应用,内容简单;投资额低于100万元,不实行项目监理(第十九条)。",
+            "sharing_conclusion": "adequate",
+            "sharing_opinion": "事件数据汇入区级平台,满足共享要求。",
+            "expert_panel_required": False,
+            "checklist": {item: {"ok": True, "note": ""} for item in (
+                "necessity", "content_scale", "technical", "estimate", "intensive", "security", "performance")},
+        },
+        "panel": [],
+        "return_reason": "",
+        "decision": {
+            "approved_estimate": "860000.00",
+            "control_indicators": "建设工期10个月。",
+            "opinion": "同意实施宁海路街道“一网统管”基层治理平台建设项目,核定总投资概算86.00万元。",
+            "copy_to": "区财政局,区审计局",
+        },
+        "budget": {"lines": [(0, "general", "860000.00")], "note": "当年全额安排。"},
+    },
 ]
 
 # Art. 23: a suspension DRC recorded and later lifted, kept for the history. None is left active: the
@@ -1361,6 +1494,121 @@ SUSPENSIONS: list[dict] = [
     {"unit": "hrss",
      "reason": "该单位前期建设的劳动保障信息系统竣工验收不合格,经责令限期整改,逾期仍未整改到位,暂缓其后续项目审批(第二十三条)。",
      "lift_reason": "整改已完成,经区发改委(大数据局)组织复验合格,恢复该单位后续项目审批。"},
+]
+
+# ---------------------------------------------------------------------------------------------------
+# Construction control (art. 19–21). The supervision pool DRC names each year (2–3 firms; `year` is an
+# offset from this year; the qualification is valid until (year offset, month, day)): last year's pool kept
+# for the history, this year's with room for one more firm. Then the projects of the stories above that
+# were budgeted, built by the roles that would act: the owner unit appoints its supervisor from this year's
+# pool (from 100万元, art. 19) and starts; the supervisor (by login) reports; the unit records milestones
+# (days from the planned date) and files monitoring reports (for the month `period` months from this one,
+# each target's actual value by indicator, with the cause of a deviation); DRC assesses the risk; the unit
+# asks for changes (an estimate as a total, an end date as a month offset); DRC orders rectification of the
+# incident the system proposed and suspends. Dates are relative to the day the demo loads.
+# ---------------------------------------------------------------------------------------------------
+
+SUPERVISION_POOL: list[dict] = [
+    {"year": -1, "firm": "huiheng", "qualification": "信息系统工程监理甲级", "certificate_number": "JL-XX-0231",
+     "valid_until": (2, 6, 30)},
+    {"year": -1, "firm": "zhongxinda", "qualification": "信息系统工程监理乙级", "certificate_number": "JL-XX-0418",
+     "valid_until": (0, 12, 31)},
+    {"year": 0, "firm": "huiheng", "qualification": "信息系统工程监理甲级", "certificate_number": "JL-XX-0231",
+     "valid_until": (2, 6, 30)},
+    {"year": 0, "firm": "zhenghong", "qualification": "信息系统工程监理甲级", "certificate_number": "JL-XX-0175",
+     "valid_until": (3, 3, 31)},
+]
+
+DATA_PLATFORM = "鼓楼区公共数据资源目录与共享交换平台升级项目"
+VIDEO_PLATFORM = "鼓楼区公共安全视频监控联网共享平台扩容项目"
+NINGHAI_GRID = "宁海路街道“一网统管”基层治理平台建设项目"
+
+CONSTRUCTION: list[dict] = [
+    {
+        # On track: supervised, reported on, monitored (two indicators behind, with their causes), assessed by DRC;
+        # a change of content and estimate (+5 %, the change procedure) waits for DRC.
+        "project": DATA_PLATFORM,
+        "supervisor": {"firm": "huiheng", "fee": "85000.00"},
+        "supervision_reports": [
+            {"by": "supervisor", "month": -2, "progress": "完成招标采购和需求调研,目录管理系统完成设计评审。",
+             "quality": "需求规格说明书和概要设计经评审通过,符合合同要求。", "issues_found": "",
+             "recommendations": "尽早落实各部门前置机部署条件。"},
+            {"by": "supervisor", "month": -1, "progress": "目录管理系统开发完成60%,API网关完成选型和部署。",
+             "quality": "单元测试覆盖率82%,未发现重大质量问题。",
+             "issues_found": "6个部门前置机因等级保护整改推迟部署,影响数据接入进度。",
+             "recommendations": "建设单位协调相关部门明确前置机部署时间,必要时调整接入顺序。"},
+        ],
+        "milestones": [("完成招标采购", -3)],
+        "monitoring": [
+            {"period": -1, "completion": 35, "forecast_cost": "2960000.00",
+             "summary": "目录管理系统和API网关按计划建设,部门数据接入进度略低于预期。",
+             "values": {"接入共享交换平台的部门数量": ("35", "6个部门的前置机因等级保护整改推迟部署,已列入下季度接入计划。"),
+                        "共享数据质量检测覆盖率": ("96", ""),
+                        "共享申请平均办理时长缩短": ("38", "共享申请审批流程在第二阶段上线,本期仅统计库表共享申请。"),
+                        "部门使用满意度": ("92", "")}},
+        ],
+        "risk": {"score": 4, "comment": "进度和投资总体受控;部门数据接入略有滞后,建设单位已提出措施。"},
+        "changes": [
+            {"kinds": ["content", "estimate"],
+             "description": "增加与市公共数据平台的实时接口和数据质量规则库扩充(约200条),总投资增加14.80万元。",
+             "reason": "市公共数据平台于今年调整接口规范,原批复的批量交换方式须改为实时接口。",
+             "proposed_estimate": "3108000.00", "end": None},
+        ],
+        "rectification": None, "suspension": None,
+    },
+    {
+        # In trouble: the storage milestone is months late, the system proposed a serious delay (art. 21); the
+        # completion date was moved (recorded), monitoring is overdue; DRC ordered rectification and suspended it.
+        "project": VIDEO_PLATFORM,
+        "supervisor": {"firm": "zhenghong", "fee": "240000.00"},
+        "supervision_reports": [
+            {"by": "zhenghong", "month": -1, "progress": "二期点位完成施工160个;存储扩容设备仍未到货。",
+             "quality": "已完工点位抽检合格率96%。",
+             "issues_found": "存储设备供货商延迟交货已超过4个月,视频保存期限仍不足30天。",
+             "recommendations": "建设单位督促供货商履约,必要时启动合同违约处理程序并报告区发改委。"},
+        ],
+        "milestones": [("二期点位招标采购完成", 0)],
+        "monitoring": [
+            {"period": -4, "completion": 30, "forecast_cost": "8450000.00",
+             "summary": "二期点位分批施工;存储扩容设备尚未到货。",
+             "values": {"新建高清视频监控点位": ("130", "二期点位按施工计划分批建设,本期完成第一批。"),
+                        "视频存储保存期限": ("15", "存储扩容设备未到货,保存期限仍为一期容量下的15天。"),
+                        "重点区域视频覆盖率": ("86", "二期点位未全部建成。"),
+                        "共享调阅部门满意度": ("90", "")}},
+        ],
+        "risk": {"score": 2, "comment": "存储扩容严重滞后,视频保存期限达不到要求,风险较高。"},
+        "changes": [
+            {"kinds": ["schedule"], "description": "完工日期顺延3个月。",
+             "reason": "存储扩容设备供货延迟,设备到货后需完成部署和联调。", "proposed_estimate": None, "end": 5},
+        ],
+        "rectification": {"incident": "serious_delay", "deadline_days": 30,
+                          "requirements": "督促供货商限期交货,报送赶工计划和存储临时扩容措施,确保视频保存期限达到30天。"},
+        "suspension": {"incident": "serious_delay",
+                       "reason": "存储扩容严重逾期,视频保存期限不达标;整改到位前暂停项目建设(第二十一条)。"},
+    },
+    {
+        # Below the supervision threshold (no supervisor); the forecast exceeds the estimate by 12 %, the system
+        # proposed a major investment loss, and the estimate change (+12 % ≥ 10 %) sent it back to initiation:
+        # planned again, with application number 2 to complete and submit (art. 20).
+        "project": NINGHAI_GRID,
+        "supervisor": None,
+        "supervision_reports": [],
+        "milestones": [("完成设备和软件采购", -2)],
+        "monitoring": [
+            {"period": -1, "completion": 40, "forecast_cost": "963200.00",
+             "summary": "设备采购完成;指挥中心大屏改造因场地结构加固,投资预计增加10.32万元。",
+             "values": {"配置网格员移动终端": ("150", ""), "网格事件按时办结率": ("95", ""),
+                        "网格事件平均处置时长缩短": ("30", ""), "辖区居民满意度": ("91", "")}},
+        ],
+        "risk": None,
+        "changes": [
+            {"kinds": ["estimate", "scale"],
+             "description": "街道指挥中心场地结构加固,大屏由46英寸拼接屏改为LED小间距屏,总投资增加10.32万元。",
+             "reason": "原指挥中心楼板承重不足,须加固后安装;LED屏功耗和维护成本更低。",
+             "proposed_estimate": "963200.00", "end": None},
+        ],
+        "rectification": None, "suspension": None,
+    },
 ]
 
 # ---------------------------------------------------------------------------------------------------
@@ -1396,7 +1644,7 @@ def validate() -> None:
         assert u["parent"] is None or u["parent"] in by_code, u["code"]
         assert (u["bureau_role"] in BUREAU_ROLES) if u["kind"] == "bureau" else u["bureau_role"] is None, u["code"]
     kinds = Counter(u["kind"] for u in UNITS)
-    assert kinds["bureau"] == 5 and kinds["street"] == 13 and kinds["supervision_firm"] == 2, kinds
+    assert kinds["bureau"] == 5 and kinds["street"] == 13 and kinds["supervision_firm"] == 3, kinds
     assert 12 <= kinds["department"] <= 16, kinds
     assert {u["bureau_role"]: u["code"] for u in UNITS if u["kind"] == "bureau"} == {
         "drc": "drc", "finance": "finance", "audit": "audit", "cyberspace": "cyber", "government": "gov"}
@@ -1461,6 +1709,7 @@ def validate() -> None:
     assert set(Counter(p["kind"] for p in PROJECTS)) == set(PROJECT_KINDS), "every kind should appear"
     _validate_annual_plan({p["name"]: p for p in PROJECTS})
     _validate_approvals({p["name"]: p for p in PROJECTS})
+    _validate_construction()
 
 
 def _money(text: str, what: str) -> Decimal:
@@ -1594,3 +1843,64 @@ def _validate_approvals(projects: dict[str, dict]) -> None:
         assert units[suspension["unit"]]["kind"] in ("department", "street")
         assert suspension["unit"] not in {projects[name]["owner"] for name in names}, "its projects are approved"
         assert suspension["reason"] and suspension["lift_reason"]
+
+
+SUPERVISION_THRESHOLD = Decimal("1000000.00")  # the profile's supervision_threshold (art. 19)
+CHANGE_KINDS = ("content", "scale", "standards", "estimate", "schedule", "technical")
+
+
+def _validate_construction() -> None:
+    """The pool and the construction stories: each on a budgeted approval story; a supervisor from this year's
+    pool exactly when the approved estimate reaches the threshold, its fee inside the estimate's supervision fee;
+    what is recorded lies in the past; one story of each kind of change, one suspension."""
+    units = {u["code"]: u for u in UNITS}
+    years = Counter(entry["year"] for entry in SUPERVISION_POOL)
+    assert set(years) == {-1, 0} and all(2 <= n <= 3 for n in years.values()), years
+    assert len({(e["year"], e["firm"]) for e in SUPERVISION_POOL}) == len(SUPERVISION_POOL)
+    for entry in SUPERVISION_POOL:
+        assert units[entry["firm"]]["kind"] == "supervision_firm", entry
+        assert entry["qualification"] and entry["certificate_number"] and entry["valid_until"][0] >= 0, entry
+    this_year = {e["firm"] for e in SUPERVISION_POOL if e["year"] == 0}
+    approvals = {spec["project"]: spec for spec in APPROVALS}
+    names = [story["project"] for story in CONSTRUCTION]
+    assert len(set(names)) == len(names), "a project in two construction stories"
+    classes = Counter()
+    for story in CONSTRUCTION:
+        name = story["project"]
+        approval = approvals[name]
+        assert approval["state"] == "budgeted", name
+        estimate = _money(approval["decision"]["approved_estimate"], name)
+        supervisor = story["supervisor"]
+        assert (supervisor is not None) == (estimate >= SUPERVISION_THRESHOLD), name
+        if supervisor:
+            assert supervisor["firm"] in this_year, name
+            assert 0 < _money(supervisor["fee"], name) <= _money(approval["application"]["supervision_fee"], name)
+        for report in story["supervision_reports"]:
+            assert supervisor and report["by"] in (supervisor["firm"], "supervisor") and report["month"] <= -1, name
+            assert report["progress"] and report["quality"], name
+        planned = dict(approval["milestones"])
+        for milestone, days in story["milestones"]:
+            assert planned[milestone] <= -1 and days <= 0, name  # recorded: done, in the past
+        targets = {indicator for _category, indicator, _unit, _target in approval["targets"]}
+        periods = [report["period"] for report in story["monitoring"]]
+        assert len(set(periods)) == len(periods) and all(p <= -1 for p in periods), name
+        for report in story["monitoring"]:
+            assert set(report["values"]) == targets and 0 <= report["completion"] <= 100, name
+            assert _money(report["forecast_cost"], name) > 0 and report["summary"], name
+        assert story["risk"] is None or 1 <= story["risk"]["score"] <= 5, name
+        for change in story["changes"]:
+            kinds = set(change["kinds"])
+            assert kinds and kinds <= set(CHANGE_KINDS) and change["description"] and change["reason"], name
+            assert (change["proposed_estimate"] is not None) == ("estimate" in kinds), name
+            assert (change["end"] is not None) == ("schedule" in kinds), name
+            if change["end"] is not None:
+                assert change["end"] > approval["application"]["end"], name
+            if "estimate" in kinds:
+                ratio = (_money(change["proposed_estimate"], name) - estimate) / estimate
+                assert ratio > 0, name
+                classes["reapproval" if ratio >= Decimal("0.10") else "procedure"] += 1
+            else:
+                classes["procedure" if kinds - {"schedule"} else "schedule_only"] += 1
+        assert (story["rectification"] is None) == (story["suspension"] is None), name
+    assert classes == {"reapproval": 1, "procedure": 1, "schedule_only": 1}, classes
+    assert sum(1 for story in CONSTRUCTION if story["suspension"]) == 1

@@ -1,15 +1,19 @@
 """The demo district: a Gulou-like district with its bureaus, departments, streets, experts, the
-development plan, 60 projects, this year's investment plan and the initiation approvals of some of its
-projects, driven through the real services (so their history is real).
+development plan, 60 projects, this year's investment plan, the initiation approvals of some of its
+projects and the construction of three of them (supervision, monitoring, changes, an incident and a
+suspension), driven through the real services (so their history is real and every rule runs).
 
 Idempotent: what exists (by code, username, project name, round or plan year, a project's application, a
-unit's suspension) is left alone. Deterministic: the data is fixed (itgov.demo.data); years and dates are
+unit's suspension, a year's pool entry, a project's start of construction) is left alone. Deterministic: the data is fixed (itgov.demo.data); years and dates are
 relative to today (Asia/Shanghai)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -24,7 +28,7 @@ from itgov.organizations.models import Expert, Jurisdiction, Unit
 from itgov.planning.models import DevelopmentPlan, PlanTask
 from itgov.projects import services as project_services
 from itgov.projects.models import Project
-from itgov.rules.services import policy_profiles_load_bundled
+from itgov.rules.services import policy_profile_load, policy_profiles_load_bundled
 
 from . import data
 
@@ -42,7 +46,12 @@ DEMO_USERS = {
     "health": ("health", Role.OWNER, "李娟(区卫健委)"),
     # An expert of the pool who signs in (art. 28): sees only the projects on its panels. No unit.
     "expert": (None, Role.EXPERT, "顾维民(评审专家)"),
+    # The supervisor of a firm of this year's pool (art. 19): sees the projects its firm supervises and files
+    # their supervision reports. (Every firm also has a login named after its code.)
+    "supervisor": ("huiheng", Role.SUPERVISOR, "蒋文博(汇衡监理)"),
 }
+# The projects whose construction the demo acts out (data.CONSTRUCTION).
+CONSTRUCTION_PROJECTS = frozenset(story["project"] for story in data.CONSTRUCTION)
 # DRC also builds the district-wide platforms (art. 18): as an owner unit it acts through its own
 # project office, not through the reviewer who admits proposals.
 OWNER_ALIASES = {"drc": "drc_pmo"}
@@ -74,6 +83,7 @@ def load_demo() -> dict[str, object]:
     data.validate()
     with transaction.atomic():
         policy_profiles_load_bundled()
+        _demo_settings()
         gulou = Jurisdiction.objects.get(code="320106")
         units: dict[str, Unit] = {}
         for spec in data.UNITS:
@@ -129,14 +139,29 @@ def load_demo() -> dict[str, object]:
         suspensions_created = _suspensions(users, units)
         approvals_created, approval_notes = _approvals(users, units, gulou)
         notes += approval_notes
-        if created or plans_created or approvals_created or suspensions_created:
+        pool_created = _supervision_pool(users, units, gulou)
+        construction_created, construction_notes = _construction(users, units)
+        notes += construction_notes
+        if created or plans_created or approvals_created or suspensions_created or pool_created \
+                or construction_created:
             audit_record(event_type=events.DEMO_LOADED, after={
                 "projects": created, "annual_plans": plans_created, "approvals": approvals_created,
-                "suspensions": suspensions_created})
+                "suspensions": suspensions_created, "pool_entries": pool_created,
+                "construction": construction_created})
     counts = {"units": len(units), "users": len(users), "projects_created": created,
               "projects": Project.objects.count(), "annual_plans_created": plans_created,
-              "approvals_created": approvals_created}
+              "approvals_created": approvals_created, "construction_created": construction_created}
     return {**counts, "notes": notes} if notes else counts
+
+
+DEMO_PROFILES_DIR = Path(__file__).parent / "profiles"
+
+
+def _demo_settings() -> None:
+    """The demo district's settings of what the measures leave open (monitoring interval, tolerance, incident
+    thresholds: itgov/demo/profiles), a later version of the district's profile."""
+    for path in sorted(DEMO_PROFILES_DIR.glob("*.json")):
+        policy_profile_load(actor=None, spec=json.loads(path.read_text(encoding="utf-8")))
 
 
 def _change(obj, **changes) -> None:
@@ -411,7 +436,10 @@ def _approval(spec: dict, project: Project, users, units, gulou, today) -> None:
     if state == "under_review":
         return
     approvals.initiation_approve(actor=drc, project=_fresh(project), data=spec["decision"])
-    _letter(project)
+    if project.name not in CONSTRUCTION_PROJECTS:
+        # A construction story's letter is rendered as the app would, after the commit (huey) or on the first
+        # download: WeasyPrint takes about a second a letter, and the demo loads fast.
+        _letter(project)
     if state == "approved":
         return
     budget = spec["budget"]
@@ -504,3 +532,115 @@ def _letter(project: Project) -> None:
     from itgov.approvals.selectors import current_baseline
 
     ensure_letter(current_baseline(project))
+
+
+# --- construction control (art. 19–21) ---------------------------------------------------------------------------
+
+
+def _supervision_pool(users, units, gulou) -> int:
+    """DRC names the supervision firms of last year and this year (art. 19); an entry that exists is kept."""
+    from itgov.construction import services as construction
+    from itgov.construction.models import SupervisionPoolEntry
+    from itgov.core.dates import local_today
+
+    today, made = local_today(), 0
+    for spec in data.SUPERVISION_POOL:
+        year, firm = today.year + spec["year"], units[spec["firm"]]
+        if SupervisionPoolEntry.objects.filter(jurisdiction=gulou, year=year, firm=firm).exists():
+            continue
+        offset, month, day = spec["valid_until"]
+        construction.pool_add(actor=users["drc"], jurisdiction=gulou, data={
+            "year": year, "firm_id": firm.pk, "qualification": spec["qualification"],
+            "certificate_number": spec["certificate_number"],
+            "valid_until": dt.date(today.year + offset, month, day).isoformat()})
+        made += 1
+    return made
+
+
+def _construction(users, units) -> tuple[int, list[str]]:
+    """Each story of data.CONSTRUCTION on its budgeted project, in its own savepoint. A project that has
+    started (the story was told, or someone started it) is left alone; one not yet budgeted is named in a
+    note, as is a story the services refused."""
+    from itgov.core.dates import local_today
+    from itgov.core.errors import DomainError
+
+    today = local_today()
+    made, waiting, refused = 0, [], []
+    for spec in data.CONSTRUCTION:
+        project = _fresh(Project.objects.get(name=spec["project"]))
+        if project.construction_started_at is not None:
+            continue
+        if project.status != "budgeted":
+            waiting.append(project.name)
+            continue
+        try:
+            with transaction.atomic():
+                _build(spec, project, users, units, today)
+        except DomainError as exc:
+            refused.append(f"{project.name}({exc.message}{' ' + str(exc.fields) if exc.fields else ''})")
+            continue
+        made += 1
+    notes = []
+    if waiting:
+        notes.append(f"建设管理演示未载入:项目尚未批复并编列预算:{'、'.join(sorted(waiting))}")
+    if refused:
+        notes.append(f"建设管理演示未载入:{'、'.join(refused)}")
+    return made, notes
+
+
+def _build(spec: dict, project: Project, users, units, today) -> None:
+    """One project's construction, acted out by the owner unit, its supervisor, DRC and the system."""
+    from itgov.approvals.selectors import current_baseline
+    from itgov.construction import services as construction
+    from itgov.construction.models import Incident
+    from itgov.core.errors import Conflict
+
+    owner, drc = users[OWNER_ALIASES.get(project.owner_unit.code, project.owner_unit.code)], users["drc"]
+    if spec["supervisor"]:
+        construction.supervisor_appoint(actor=owner, project=project, data={
+            "firm_id": units[spec["supervisor"]["firm"]].pk, "fee": spec["supervisor"]["fee"],
+            "appointed_on": today.isoformat()})
+    construction.construction_start(actor=owner, project=_fresh(project))
+    for report in spec["supervision_reports"]:
+        construction.supervision_report_file(actor=users[report["by"]], project=_fresh(project), data={
+            "period_start": _month(today, report["month"]).isoformat(),
+            "period_end": _month(today, report["month"], last=True).isoformat(),
+            **{name: report[name] for name in ("progress", "quality", "issues_found", "recommendations")}})
+    baseline = current_baseline(project)
+    milestones = {m.name: m for m in baseline.application.milestones.all()}
+    for name, days in spec["milestones"]:
+        milestone = milestones[name]
+        construction.milestone_record(actor=owner, project=_fresh(project), milestone_id=milestone.pk, data={
+            "actual_date": (milestone.due_date + dt.timedelta(days=days)).isoformat(), "note": ""})
+    positions = {target["indicator"]: i for i, target in enumerate(baseline.performance_targets)}
+    for report in spec["monitoring"]:
+        construction.monitoring_submit(actor=owner, project=_fresh(project), data={
+            "period_end": _month(today, report["period"], last=True).isoformat(), "completion": report["completion"],
+            "forecast_cost": report["forecast_cost"], "summary": report["summary"],
+            "values": sorted(({"position": positions[indicator], "actual": actual, "cause": cause}
+                              for indicator, (actual, cause) in report["values"].items()),
+                             key=lambda row: row["position"])})
+    if spec["risk"]:
+        construction.risk_assess(actor=drc, project=_fresh(project), data=spec["risk"])
+    for change in spec["changes"]:
+        construction.change_submit(actor=owner, project=_fresh(project), data={
+            "kinds": change["kinds"], "description": change["description"], "reason": change["reason"],
+            **({"proposed_estimate": change["proposed_estimate"]} if change["proposed_estimate"] else {}),
+            **({"proposed_end_date": _month(today, change["end"], last=True).isoformat()}
+               if change["end"] is not None else {})})
+
+    def incident(kind: str) -> Incident:
+        found = Incident.objects.filter(project=project, kind=kind).order_by("-id").first()
+        if found is None:  # the profile in force sets no threshold the story crosses
+            raise Conflict(f"没有“{kind}”类重大问题可供处理")
+        return found
+
+    if spec["rectification"]:
+        order = spec["rectification"]
+        construction.rectification_order(actor=drc, project=_fresh(project), data={
+            "requirements": order["requirements"],
+            "deadline": (today + dt.timedelta(days=order["deadline_days"])).isoformat(),
+            "incident_id": incident(order["incident"]).pk})
+    if spec["suspension"]:
+        construction.construction_suspend(actor=drc, project=_fresh(project), data={
+            "reason": spec["suspension"]["reason"], "incident_id": incident(spec["suspension"]["incident"]).pk})

@@ -45,6 +45,19 @@ def test_construction_starts_only_in_plan_approved_and_budgeted(district):
     assert started.status == "in_construction" and started.construction_started_at is not None
 
 
+def test_an_unsupervised_project_outside_the_plan_is_told_both_at_once(district):
+    # given a budgeted project above the supervision threshold, with no plan line and no supervisor
+    world = construction_maker(district)("budgeted", planned=False, supervised=False)
+
+    error = _refused(lambda: services.construction_start(actor=world.owner, project=world.project),
+                     "art19.planned_approved_budgeted", "第十九条")
+
+    # the first rule's words, every refusing rule's fields
+    assert set(error.fields) == {"plan", "supervision"}
+    assert {v["rule"] for v in error.violations} == {"art19.planned_approved_budgeted", "art19.supervisor_required"}
+    assert Project.objects.get(pk=world.project.pk).status == "budgeted"
+
+
 def test_a_named_responsible_person_is_required_to_start(district):
     world = construction_maker(district)("budgeted")
     Project.objects.filter(pk=world.project.pk).update(responsible_person="")

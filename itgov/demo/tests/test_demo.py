@@ -46,19 +46,20 @@ def test_load_demo_builds_the_district_and_is_idempotent(loaded_twice):
     assert AuditEvent.objects.count() == events_after_first
     assert (AnnualPlan.objects.count(), PlanAdjustment.objects.count()) == (plans_after_first,
                                                                           adjustments_after_first) == (3, 3)
-    # of the plan's 14 projects, 5 have moved on in the initiation approval (2 more are back at planned)
+    # of the plan's 14 projects, 7 have moved on in the initiation approval and construction (3 more are back at
+    # planned: a draft application, a returned one, and a re-approval with its second application)
     assert Counter(Project.objects.values_list("status", flat=True)) == {
-        "draft": 18, "proposed": 14, "in_reserve": 10, "planned": 9, "initiation_submitted": 1, "under_review": 2,
-        "approved": 1, "budgeted": 1, "withdrawn": 4}
+        "draft": 18, "proposed": 14, "in_reserve": 10, "planned": 7, "initiation_submitted": 1, "under_review": 2,
+        "approved": 1, "budgeted": 1, "in_construction": 1, "suspended": 1, "withdrawn": 4}
     assert (InitiationApplication.objects.count(), Baseline.objects.count(), UnitSuspension.objects.count()) == (
-        7, 2, 1)
+        11, 5, 1)
     assert Project.objects.filter(status="draft").exclude(last_return_reason="").count() == 6
     assert Project.objects.filter(classified=True).count() == 2
     assert Unit.objects.filter(kind="bureau").count() == 5
     assert Unit.objects.filter(kind__in=["department", "street"]).count() >= 20
-    assert Unit.objects.filter(kind="supervision_firm").count() == 2
+    assert Unit.objects.filter(kind="supervision_firm").count() == 3
     assert Expert.objects.count() >= 10
-    for username in ("admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "expert"):
+    for username in ("admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "expert", "supervisor"):
         user = User.objects.get(username=username)
         assert user.check_password("Gulou@2026")
         assert user.roles
@@ -67,8 +68,9 @@ def test_load_demo_builds_the_district_and_is_idempotent(loaded_twice):
     assert DeclarationRound.objects.get().year == local_today().year + 1
     assert DeclarationLine.objects.filter(unit__code__in=["edu", "health"]).count() == 4
     assert verify_chain().ok
-    assert "Gulou@2026" in out and "edu" in out and "expert" in out
+    assert "Gulou@2026" in out and "edu" in out and "expert" in out and "supervisor" in out
     assert "'annual_plans_created': 0" in out and "'approvals_created': 0" in out
+    assert "'construction_created': 0" in out
 
 
 @pytest.mark.django_db

@@ -31,6 +31,7 @@ URBAN = "鼓楼区数字城管平台升级改造项目"
 ONE_STOP = "鼓楼区政务服务“一网通办”平台升级项目"
 SITES = "鼓楼区建筑工地智慧监管平台建设项目"
 ELDERLY = "鼓楼区智慧养老服务综合平台建设项目"
+DATA, VIDEO, NINGHAI = data.DATA_PLATFORM, data.VIDEO_PLATFORM, data.NINGHAI_GRID  # built on (test_demo_construction)
 CODE = re.compile(r"^\d{4}-320106-65-01-\d{6}$")
 
 
@@ -67,11 +68,13 @@ def approval_rows(name: str, actor: str) -> dict[str, str]:
 
 
 def test_every_approval_state_is_in_the_demo(demo):
-    assert demo["approvals_created"] == len(data.APPROVALS) == 7 and "notes" not in demo
+    assert demo["approvals_created"] == len(data.APPROVALS) == 10 and "notes" not in demo
     statuses = dict(Project.objects.filter(name__in=[s["project"] for s in data.APPROVALS])
                     .values_list("name", "status"))
+    # the three budgeted projects of the construction stories have moved on since (test_demo_construction)
     assert statuses == {HEALTH: "planned", FOOD: "initiation_submitted", EMERGENCY: "under_review",
-                        URBAN: "planned", ONE_STOP: "approved", SITES: "budgeted", ELDERLY: "under_review"}
+                        URBAN: "planned", ONE_STOP: "approved", SITES: "budgeted", ELDERLY: "under_review",
+                        DATA: "in_construction", VIDEO: "suspended", NINGHAI: "planned"}
     # the codes: GB/T 40058, the district's region, this month, one each; none before the application is complete
     codes = dict(Project.objects.exclude(project_code__isnull=True).exclude(project_code="")
                  .values_list("name", "project_code"))
@@ -80,7 +83,7 @@ def test_every_approval_state_is_in_the_demo(demo):
     assert len(set(codes.values())) == len(codes)
     assert {n: current_application(project(n)).decision for n in statuses} == {
         HEALTH: "", FOOD: "", EMERGENCY: "", URBAN: "returned", ONE_STOP: "approved", SITES: "approved",
-        ELDERLY: ""}
+        ELDERLY: "", DATA: "approved", VIDEO: "approved", NINGHAI: ""}  # NINGHAI: its second application
 
 
 def test_the_draft_application_shows_what_is_still_missing(demo):
@@ -124,7 +127,8 @@ def test_the_approvals_fix_baselines_numbered_by_the_drc(demo):
     year = local_today().year
     assert Unit.objects.get(code="drc").document_prefix == "鼓发改审"
     numbers = dict(Baseline.objects.values_list("project__name", "document_number"))
-    assert numbers == {ONE_STOP: f"鼓发改审〔{year}〕1号", SITES: f"鼓发改审〔{year}〕2号"}
+    assert numbers == {ONE_STOP: f"鼓发改审〔{year}〕1号", SITES: f"鼓发改审〔{year}〕2号",
+                       DATA: f"鼓发改审〔{year}〕3号", VIDEO: f"鼓发改审〔{year}〕4号", NINGHAI: f"鼓发改审〔{year}〕5号"}
     baseline = Baseline.objects.get(project__name=ONE_STOP)
     assert (baseline.version, baseline.approved_estimate) == (1, Decimal("2436000.00"))
     assert baseline.investment_breakdown["software"] == "1520000.00" and len(baseline.performance_targets) == 4
@@ -132,7 +136,11 @@ def test_the_approvals_fix_baselines_numbered_by_the_drc(demo):
 
 
 def test_each_approval_letter_is_stored_with_its_hash(demo):
-    for baseline in Baseline.objects.select_related("letter"):
+    # the construction stories' letters are rendered as the app renders them, after the commit (huey) or on the
+    # first download; the approval stories' are stored at once
+    stored = Baseline.objects.filter(letter__isnull=False)
+    assert set(stored.values_list("project__name", flat=True)) == {ONE_STOP, SITES}
+    for baseline in stored.select_related("letter"):
         letter = baseline.letter
         with letter.file.open("rb") as handle:
             content = handle.read()

@@ -206,8 +206,15 @@ def pool_firm_qualified(case: Case, params) -> Outcome:
           message=_("监理单位须为委托当年确定的备选监理单位,且资质在有效期内"),
           actions=("supervision.appoint",))
 def supervisor_from_pool(case: Case, params) -> Outcome:
-    """`case.data`: `pool_entry` (the firm's entry named), `appointed_on`."""
+    """`case.data`: `pool_entry` (the firm's entry named), `appointed_on` — not before the approval, so that a
+    backdated appointment cannot reach back into last year's pool."""
+    from itgov.approvals.selectors import current_baseline
+
     entry, day = case.data["pool_entry"], case.data["appointed_on"]
+    baseline = current_baseline(case.subject)
+    if baseline is not None and day < baseline.approved_on:
+        return Outcome.violated(_("委托日期 %(d)s 早于立项批复日期 %(a)s") % {"d": day, "a": baseline.approved_on},
+                                appointed_on=_("不得早于立项批复"))
     if entry is None or entry.year != day.year:
         return Outcome.violated(_("该单位不在%(y)d年确定的监理单位中") % {"y": day.year},
                                 firm_id=_("不在委托当年的备选监理单位中"))

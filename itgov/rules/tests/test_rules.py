@@ -98,6 +98,10 @@ def test_a_district_without_a_profile_follows_its_city(policy):
 
 @pytest.mark.django_db
 def test_loading_is_idempotent_and_a_profile_in_force_is_never_rewritten(policy):
+    from itgov.rules.services import PROFILES_DIR
+
+    bundled = PolicyProfile.objects.count()
+    assert bundled == len(list(PROFILES_DIR.glob("*.json")))  # one row per bundled file, loaded by the fixture
     spec = {"jurisdiction": {"code": "320106", "name": "鼓楼区", "level": "district"}, "name": policy.name,
             "effective_from": "2021-12-31", "parameters": policy.parameters}
     assert policy_profile_load(actor=None, spec=spec) == policy
@@ -107,7 +111,7 @@ def test_loading_is_idempotent_and_a_profile_in_force_is_never_rewritten(policy)
         policy_profile_load(actor=None, spec={**spec, "effective_from": "2031-01-01",
                                               "parameters": {"min_trial_run": -3}})
     assert "parameters" in exc.value.fields
-    assert PolicyProfile.objects.count() == 1
+    assert PolicyProfile.objects.count() == bundled  # neither the rewrite nor the invalid version was added
 
 
 def test_a_profile_in_force_may_gain_a_parameter_that_is_not_set(policy):
