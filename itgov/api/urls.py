@@ -11,6 +11,7 @@ from .routers import (
     approvals,
     audit,
     construction,
+    construction_control,
     devplans,
     documents,
     meta,
@@ -55,3 +56,4 @@ api.add_router("", annual_plans.router)
 api.add_router("", documents.router)
 api.add_router("", approvals.router)
 api.add_router("", construction.router)
+api.add_router("", construction_control.router)

@@ -64,5 +64,10 @@ CONTROL_ACTIONS = (
 
 def control_actions(user, project) -> list[str]:
     """What `user` may do on `project`'s construction control in its present status."""
-    return [name for name, permission, statuses in CONTROL_ACTIONS
-            if project.status in statuses and rules.has_perm(permission, user, project)]
+    from .models import SupervisionAppointment
+
+    available = [name for name, permission, statuses in CONTROL_ACTIONS
+                 if project.status in statuses and rules.has_perm(permission, user, project)]
+    if "appoint_supervisor" in available and SupervisionAppointment.objects.filter(project=project).exists():
+        available.remove("appoint_supervisor")  # one supervisor a project
+    return available

@@ -101,7 +101,7 @@ def open_changes(project, baseline=None) -> list[ChangeRequest]:
             if c.status == ChangeStatus.SUBMITTED or c.baseline.version >= version]
 
 
-def deviations(project, baseline=None) -> list[dict]:
+def deviations(project, baseline=None, estimate=None) -> list[dict]:
     """Every unapproved deviation from the approval (art. 20): an open change request, contracts or payments
     beyond the estimate in force. Acceptance is refused while any exists."""
     from itgov.approvals.selectors import current_baseline
@@ -111,7 +111,7 @@ def deviations(project, baseline=None) -> list[dict]:
         return []
     out = [{"code": "open_change", "label": _("第%(n)d号变更申请尚未批准(%(s)s)") % {
         "n": c.number, "s": c.get_status_display()}} for c in open_changes(project, baseline)]
-    estimate = effective_estimate(project, baseline)
+    estimate = estimate if estimate is not None else effective_estimate(project, baseline)
     contracted = Contract.objects.filter(project=project).aggregate(s=Sum("amount"))["s"] or ZERO
     paid = Payment.objects.filter(project=project).aggregate(s=Sum("amount"))["s"] or ZERO
     if contracted > estimate:
@@ -161,12 +161,12 @@ def latest_monitoring(project, baseline=None) -> MonitoringReport | None:
     return qs.order_by("-period_end", "-id").first()
 
 
-def cost_variance(baseline, report: MonitoringReport | None) -> Decimal | None:
-    """(forecast at completion − approved estimate) / approved estimate, from the latest monitoring report
-    against this baseline; None before the first report."""
-    if baseline is None or report is None:
+def cost_variance(estimate: Decimal | None, report: MonitoringReport | None) -> Decimal | None:
+    """(forecast at completion − the estimate in force) / the estimate in force, from the latest monitoring report
+    against the baseline in force; None before the first report. An approved change re-baselines the estimate."""
+    if estimate is None or report is None:
         return None
-    return ((report.forecast_cost - baseline.approved_estimate) / baseline.approved_estimate).quantize(
+    return ((report.forecast_cost - estimate) / estimate).quantize(
         Decimal("0.0001"), rounding=ROUND_DOWN)  # truncated: never crosses a threshold it has not reached
 
 
@@ -220,11 +220,12 @@ def control_figures(project, params: dict, today: dt.date) -> dict:
     milestones = milestones_of(project, today, baseline)
     report = latest_monitoring(project, baseline)
     drc = RiskAssessment.objects.filter(project=project).order_by("-assessed_at", "-id").first()
-    cv, sv = cost_variance(baseline, report), schedule_variance(baseline, milestones)
+    estimate = effective_estimate(project, baseline)
+    cv, sv = cost_variance(estimate, report), schedule_variance(baseline, milestones)
     cost, schedule = rating_of(cv), rating_of(sv)
     overall = overall_rating(cost, schedule, drc.score if drc else None)
     monitoring = monitoring_due(project, params, today)
-    found = deviations(project, baseline)
+    found = deviations(project, baseline, estimate)
     flags = [d["code"] for d in found]
     if monitoring["overdue"]:
         flags.append("monitoring_overdue")
@@ -235,7 +236,7 @@ def control_figures(project, params: dict, today: dt.date) -> dict:
     if RectificationOrder.objects.filter(project=project, deadline__lt=today).exclude(
             status=RectificationStatus.CLOSED).exists():
         flags.append("rectification_overdue")
-    return {"baseline": baseline, "estimate": effective_estimate(project, baseline),
+    return {"baseline": baseline, "estimate": estimate,
             "end_date": effective_end_date(project, baseline), "milestones": milestones, "latest_report": report,
             "drc_assessment": drc, "cost_variance": cv, "schedule_variance": sv, "cost_rating": cost,
             "schedule_rating": schedule, "drc_rating": drc.score if drc else None, "overall": overall,
@@ -282,7 +283,7 @@ def control_of(project, params: dict, today: dt.date) -> dict:
         "changes": list(ChangeRequest.objects.filter(project=project).select_related(
             "baseline", "submitted_by", "decided_by")),
         "incidents": list(Incident.objects.filter(project=project).select_related("reported_by", "handled_by")),
-        "rectifications": [_with_overdue(r, today) for r in RectificationOrder.objects.filter(
+        "rectifications": [with_overdue(r, today) for r in RectificationOrder.objects.filter(
             project=project).select_related("incident", "ordered_by", "responded_by", "closed_by")],
         "suspensions": list(ConstructionSuspension.objects.filter(project=project).select_related(
             "suspended_by", "resumed_by", "incident")),
@@ -290,7 +291,7 @@ def control_of(project, params: dict, today: dt.date) -> dict:
     }
 
 
-def _with_overdue(order, today: dt.date):
+def with_overdue(order, today: dt.date):
     order.overdue = order.status != RectificationStatus.CLOSED and today > order.deadline
     return order
 
@@ -333,3 +334,32 @@ def with_control_marks(qs):
         incident_open=exists(Incident, status=IncidentStatus.OPEN),
         rectification_ordered=exists(RectificationOrder, status=RectificationStatus.ORDERED),
         rectification_submitted=exists(RectificationOrder, status=RectificationStatus.SUBMITTED))
+
+
+# --- lists: the money of many projects at once ---------------------------------------------------------------------
+
+
+def with_money_in_force(qs):
+    """Annotate each project with the estimate in force (its latest baseline's, or the latest change DRC approved
+    against that baseline), its contracts and its payments — subqueries, so a list's queries do not grow with its
+    rows or their records."""
+    from django.db.models import DecimalField, F, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from itgov.approvals.models import Baseline
+
+    money = DecimalField(max_digits=16, decimal_places=2)
+
+    def total(model):
+        sums = (model.objects.filter(project=OuterRef("pk")).order_by().values("project")
+                .annotate(s=Sum("amount")).values("s"))
+        return Coalesce(Subquery(sums, output_field=money), Value(0, output_field=money))
+
+    latest = Baseline.objects.filter(project=OuterRef("pk")).order_by("-version")
+    approved_change = (ChangeRequest.objects.filter(baseline_id=OuterRef("baseline_now"), status=ChangeStatus.APPROVED,
+                                                    proposed_estimate__isnull=False)
+                       .order_by("-number").values("proposed_estimate")[:1])
+    return (qs.annotate(baseline_now=Subquery(latest.values("pk")[:1]),
+                        baseline_estimate=Subquery(latest.values("approved_estimate")[:1], output_field=money))
+            .annotate(estimate=Coalesce(Subquery(approved_change, output_field=money), F("baseline_estimate")),
+                      contracted=total(Contract), paid=total(Payment)))

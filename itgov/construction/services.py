@@ -374,6 +374,8 @@ def milestone_record(*, actor, project: Project, milestone_id, data: dict[str, A
 
     _power(actor, "construction.record_milestone", project, "milestone.record", "art19.owner_unit_builds")
     values = _form(MilestoneForm, data)
+    if project.status not in BUILDING:
+        raise Conflict(_("项目不在建设中(当前状态“%(s)s”),不能登记里程碑") % {"s": project.get_status_display()})
     baseline = current_baseline(project)
     milestone = Milestone.objects.filter(pk=milestone_id, application_id=baseline.application_id).first() \
         if baseline else None
@@ -662,7 +664,8 @@ def rectification_review(*, actor, project: Project, order: RectificationOrder, 
 def _move_order(order, actor, expected_version, source: str, event_type: str, changes: dict, *,
                 close_incident: bool = False) -> RectificationOrder:
     with transaction.atomic():
-        locked = RectificationOrder.objects.select_for_update().select_related("incident").get(pk=order.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join to the incident
+        locked = RectificationOrder.objects.select_for_update(of=("self",)).select_related("incident").get(pk=order.pk)
         if expected_version is not None and locked.version != expected_version:
             raise Conflict(_("整改通知已被他人处理(当前版本%(v)d),请刷新后重试") % {"v": locked.version})
         if locked.status != source:
@@ -685,6 +688,7 @@ def _move_order(order, actor, expected_version, source: str, event_type: str, ch
 def construction_suspend(*, actor, project: Project, data: dict[str, Any],
                          expected_version: int | None = None) -> Project:
     """DRC or Finance suspends construction (art. 21): the project can then do nothing but rectify."""
+    _power(actor, SUSPEND.permission, project, SUSPEND.action, SUSPEND.power_rule)
     values = _form(SuspendForm, data)
     incident = _incident_of(project, values.get("incident_id"))
     return transition(project, SUSPEND, actor=actor, expected_version=expected_version,
@@ -694,6 +698,7 @@ def construction_suspend(*, actor, project: Project, data: dict[str, Any],
 def construction_resume(*, actor, project: Project, data: dict[str, Any],
                         expected_version: int | None = None) -> Project:
     """Resuming is a recorded decision with its reasons."""
+    _power(actor, RESUME.permission, project, RESUME.action, RESUME.power_rule)
     values = _form(ReasonForm, data)
     return transition(project, RESUME, actor=actor, expected_version=expected_version,
                       data={"reason": values["reason"].strip()})

@@ -21,6 +21,12 @@ def _started(project, data):
     return {"construction_started_at": project.construction_started_at or timezone.now()}
 
 
+def _started_rated(project, actor, data):
+    from .services import refresh_risk
+
+    refresh_risk(project)
+
+
 def _suspended(project, actor, data):
     from .services import after_suspend
 
@@ -42,7 +48,7 @@ def _reapproval(project, actor, data):
 START = Transition(
     name="start", label=_("开工建设"), sources=frozenset({S.BUDGETED}), target=S.IN_CONSTRUCTION,
     subject="construction", permission="construction.start", power_rule="art19.owner_unit_builds",
-    event_type=events.CONSTRUCTION_STARTED, effects=_started, button_class="success")
+    event_type=events.CONSTRUCTION_STARTED, effects=_started, follow_up=_started_rated, button_class="success")
 SUSPEND = Transition(
     name="suspend", label=_("暂停建设"), sources=frozenset({S.IN_CONSTRUCTION}), target=S.SUSPENDED,
     subject="construction", permission="construction.suspend", power_rule="art21.competent_bureaus",

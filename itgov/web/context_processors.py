@@ -27,12 +27,14 @@ def _modules():
         views_application,
         views_approvals,
         views_construction,
+        views_control,
         views_devplans,
         views_documents,
         views_plans,
     )
 
-    return (views_devplans, views_plans, views_documents, views_application, views_approvals, views_construction)
+    return (views_devplans, views_plans, views_documents, views_application, views_approvals, views_construction,
+            views_control)
 
 
 def _section(request) -> str:

@@ -6,6 +6,7 @@ from . import (  # noqa: F401  (converters first)
     views_application,
     views_approvals,
     views_construction,
+    views_control,
     views_devplans,
     views_documents,
     views_plans,
@@ -36,4 +37,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 urlpatterns += (views_devplans.urlpatterns + views_plans.urlpatterns + views_documents.urlpatterns
-                + views_application.urlpatterns + views_approvals.urlpatterns + views_construction.urlpatterns)
+                + views_application.urlpatterns + views_approvals.urlpatterns + views_construction.urlpatterns
+                + views_control.urlpatterns)

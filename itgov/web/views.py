@@ -137,10 +137,10 @@ def control_step(user, project) -> dict | None:
     url = reverse("web:construction_detail", args=[project.pk])
     for applies, label, anchor in (
         (owner and project.status == S.BUDGETED, _("开工建设"), ""),
-        (owner and project.rectification_ordered, _("报送整改情况"), "#issues"),
+        (owner and project.rectification_ordered, _("报送整改情况"), "#incidents"),
         (drc and project.change_waiting, _("审批变更申请"), "#changes"),
-        (bureau and project.incident_open, _("处理重大问题"), "#issues"),
-        (bureau and project.rectification_submitted, _("审核整改情况"), "#issues"),
+        (bureau and project.incident_open, _("处理重大问题"), "#incidents"),
+        (bureau and project.rectification_submitted, _("审核整改情况"), "#incidents"),
     ):
         if applies:
             return {"url": url + anchor, "label": label}

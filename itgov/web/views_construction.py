@@ -1,7 +1,8 @@
-"""Pages of construction control (art. 13, 19, 8, 15, 20): the list of the projects ready to build or building,
-with the approved estimate, the contracts and the payments; and a project's construction page — the money
-against the approval, budget and plan, the procurements, contracts and payments, the start of construction and
-the three forms that record them.
+"""Pages of construction control (art. 13, 19, 8, 15, 20, 21): the list of the projects ready to build,
+building or suspended, with the approved estimate, the contracts, the payments, the risk rating and its flags (sortable
+by risk); and a project's construction page — the money against the approval, budget and plan, the
+procurements, contracts and payments, the start of construction and the three forms that record them, followed
+by the control sections of views_control (risk, supervision, monitoring, milestones, changes, incidents).
 
 Thin like views_approvals: each view parses input, calls itgov.construction.services (every write) or
 selectors and renders; the power, the state, the version and the rules are decided there. A refused POST
@@ -14,8 +15,7 @@ import rules as perms
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -25,11 +25,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from itgov.access.scoping import is_bureau_user
 from itgov.accounts.choices import Role
-from itgov.approvals.models import Baseline
 from itgov.construction import selectors, services
-from itgov.construction.choices import ProcurementMethod
+from itgov.construction.choices import ProcurementMethod, RiskLevel
 from itgov.construction.forms import ContractForm, PaymentForm, ProcurementForm
-from itgov.construction.models import Contract, Payment
 from itgov.core.dates import local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from itgov.projects import selectors as project_selectors
@@ -43,9 +41,14 @@ from .htmx import is_partial
 FORM_ERRORS = (InvalidInput, RuleViolation, Conflict)
 PER_PAGE = 20
 S = ProjectStatus
-STATUSES = (S.BUDGETED, S.IN_CONSTRUCTION)
-STATUS_BADGES = {S.BUDGETED: "text-bg-success", S.IN_CONSTRUCTION: "text-bg-primary"}
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+STATUSES = (S.BUDGETED, S.IN_CONSTRUCTION, S.SUSPENDED)
+STATUS_BADGES = {S.BUDGETED: "text-bg-success", S.IN_CONSTRUCTION: "text-bg-primary",
+                 S.SUSPENDED: "text-bg-danger"}
+# `sort=risk`: the riskiest first (the overall rating ascending, 1 = high risk); `-risk`: the least risky
+# first. Projects not rated yet come last either way.
+SORTS = {"risk": (F("risk_overall").asc(nulls_last=True), "-updated_at", "-id"),
+         "-risk": (F("risk_overall").desc(nulls_last=True), "-updated_at", "-id")}
+LEVEL_BADGES = {"low": "text-bg-success", "medium": "text-bg-warning", "high": "text-bg-danger"}
 # The three records of the page: (key, page form, service, success message).
 RECORDS = ("procurement", "contract", "payment")
 PERMS = {"procurement": "construction.record_procurement", "contract": "construction.record_contract",
@@ -122,22 +125,21 @@ def _post_data(request, key: str) -> dict[str, str]:
 
 
 def _may_list(user) -> bool:
+    """The bureaus, the owner units and the supervision firms (these see the projects they supervise only)."""
+    return is_bureau_user(user) or user.has_role(Role.OWNER) or user.has_role(Role.SUPERVISOR)
+
+
+def may_read_pool(user) -> bool:
+    """The yearly pool of supervision firms (art. 19) is read by the bureaus and the owner units (they appoint
+    from it); DRC keeps it."""
     return is_bureau_user(user) or user.has_role(Role.OWNER)
 
 
-def _sum_of(model):
-    total = (model.objects.filter(project=OuterRef("pk")).order_by().values("project")
-             .annotate(s=Sum("amount")).values("s"))
-    return Coalesce(Subquery(total, output_field=MONEY), Value(0, output_field=MONEY))
-
-
 def _annotate(qs):
-    """The approved estimate in force, the contracts and the payments, each one subquery: the page's queries
-    do not grow with the projects or their records."""
-    estimate = Baseline.objects.filter(project=OuterRef("pk")).order_by("-version").values("approved_estimate")[:1]
-    return qs.annotate(estimate=Subquery(estimate, output_field=MONEY), contracted=_sum_of(Contract),
-                       paid=_sum_of(Payment))
-
+    """The estimate in force, the contracts and the payments (construction.selectors.with_money_in_force) and the
+    risk rating kept for lists (one join): the page's queries do not grow with the projects or their records."""
+    return selectors.with_money_in_force(qs).annotate(risk_overall=F("risk__overall"), risk_level=F("risk__level"),
+                                                     risk_flags=F("risk__flags"))
 
 
 @require_safe
@@ -152,12 +154,22 @@ def construction_list(request):
     if status not in STATUSES:
         status = ""
     qs = base.filter(status=status) if status else base
-    page = Paginator(_annotate(qs).order_by("-updated_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    sort = request.GET.get("sort", "")
+    if sort not in SORTS:
+        sort = ""
+    ordering = SORTS.get(sort, ("-updated_at", "-id"))
+    page = Paginator(_annotate(qs).order_by(*ordering), PER_PAGE).get_page(request.GET.get("page"))
     for project in page.object_list:
         project.badge = STATUS_BADGES.get(project.status, "text-bg-secondary")
+        project.level_badge = LEVEL_BADGES.get(project.risk_level or "", "")
+        project.level_label = RiskLevel(project.risk_level).label if project.risk_level else ""
+        project.flag_rows = [{"code": code, "label": selectors.FLAG_LABELS.get(code, code)}
+                             for code in project.risk_flags or []]
     tabs = [{"value": "", "label": _("全部"), "count": sum(counts.values())}]
     tabs += [{"value": s, "label": S(s).label, "count": counts.get(s, 0)} for s in STATUSES]
-    context = {"page": page, "tabs": tabs, "status": status}
+    context = {"page": page, "tabs": tabs, "status": status, "sort": sort,
+               "next_sort": "-risk" if sort == "risk" else "risk",
+               "can_read_pool": may_read_pool(user)}
     template = "web/construction/_list_results.html" if is_partial(request) else "web/construction/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -168,7 +180,10 @@ def construction_list(request):
 
 
 def _detail_page(request, project, *, forms_in=None, errors=None, status=200):
-    """`forms_in`: the bound form of a refused POST (key → form); `errors`: key → its DomainError."""
+    """`forms_in`: the bound form of a refused POST (key → form); `errors`: key → its DomainError. An error
+    whose form is not on the page (the record moved on meanwhile) is shown at the top."""
+    from .views_control import control_context  # the control sections build on this page
+
     user = request.user
     forms_in, errors = forms_in or {}, errors or {}
     records = selectors.records_of(project)
@@ -176,7 +191,9 @@ def _detail_page(request, project, *, forms_in=None, errors=None, status=200):
     estimate = spending["estimate"]
     for row in spending["years"]:
         row["over"], row["left"] = row["paid"] > row["budget"], row["budget"] - row["paid"]
-    may = {key: perms.has_perm(PERMS[key], user, project) for key in RECORDS}
+    # A suspended project can do nothing but rectify (art. 21): its record forms are not offered.
+    may = {key: project.status != S.SUSPENDED and perms.has_perm(PERMS[key], user, project)
+           for key in RECORDS}
     choices = {"contract": {"procurements": records["procurements"]}, "payment": {"contracts": records["contracts"]},
                "procurement": {}}
     page_forms = {}
@@ -188,8 +205,15 @@ def _detail_page(request, project, *, forms_in=None, errors=None, status=200):
             merge_errors(form, errors[key])
         page_forms[key] = form
     can_start = project.status == S.BUDGETED and perms.has_perm("construction.start", user, project)
+    used = {key for key in RECORDS if key in page_forms and key in errors} | {"start"}
+    control = None
+    if estimate is not None:  # approved: a baseline to control against
+        control, found = control_context(user, project, forms_in=forms_in, errors=errors,
+                                         contracts=records["contracts"])
+        used |= found
     return render(request, "web/construction/detail.html", {
-        "project": project, "spending": spending, **records,
+        "project": project, "spending": spending, **records, "control": control,
+        "other_errors": [exc for key, exc in errors.items() if key not in used],
         "status_badge": STATUS_BADGES.get(project.status, "text-bg-secondary"),
         "contract_headroom": estimate - spending["contracted"] if estimate is not None else None,
         "paid_headroom": estimate - spending["paid"] if estimate is not None else None,

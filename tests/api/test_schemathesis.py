@@ -7,8 +7,9 @@ The schema is loaded from the app once per module, with the objects the cases ai
 rolled back at the end (each test runs in a savepoint within it), and each operation's cases are drawn with
 hypothesis from `operation.as_strategy()`. (schemathesis's own pytest
 plugin, `schemathesis.pytest.from_fixture`, reads `request.node._nodeid`, which pytest 9 no longer has.)
-An operation on one object (a project, a round, a line, a plan, an adjustment, a task) also gets cases aimed
-at an object DRC sees, so its positive path is exercised, not only its 404."""
+An operation on one object (a project, a round, a line, a plan, an adjustment, a task, a pool entry) also gets
+cases aimed at an object DRC sees, so its positive path is exercised, not only its 404; construction control's
+aim at a building project and its milestone, change, incident and order."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from itgov.accounts.services import api_token_issue
-from itgov.approvals.models import ApplicationDocument, Baseline, PanelMember
+from itgov.approvals.models import ApplicationDocument, Baseline, Milestone, PanelMember
+from itgov.construction.models import ChangeRequest, Incident, RectificationOrder, SupervisionPoolEntry
 from itgov.organizations.models import Unit
 from itgov.planning.models import (
     AnnualPlan,
@@ -46,6 +48,7 @@ from itgov.planning.models import (
 from itgov.planning.services import declaration_exception_grant
 from itgov.projects.models import Project, ProjectParticipant
 
+from . import matrix_construction
 from .conftest import API, valid_exception_payload
 from .test_authorization import MATRIX_OPERATIONS
 
@@ -110,8 +113,9 @@ def world(django_db_setup, django_db_blocker, wsgi_app):
             task_add(actor=district.users["drc"], plan=draft, data={"number": "1", "title": "数据底座"})
             approved = approval_maker(district)("approved", joint=True)  # an approval: its documents, letter …
             ensure_letter(approved.baseline)
-            aimless = [name for name, find in {**VISIBLE, "annual plan_id": ANNUAL_PLAN_ID["plan_id"]}.items()
-                       if find() is None]
+            _building(district)
+            aimless = [name for name, find in {**VISIBLE, **CONSTRUCTION_OBJECTS, "building project_id": BUILDING_PROJECT,
+                                               "annual plan_id": ANNUAL_PLAN_ID["plan_id"]}.items() if find() is None]
             assert not aimless, f"the world holds no object to aim at for {aimless}"
             token = api_token_issue(actor=None, user=district.users["drc"])
             schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", wsgi_app,
@@ -144,6 +148,8 @@ VISIBLE = {
     .first(),
     "task_id": lambda: PlanTask.objects.filter(plan__status="draft").order_by("pk").values_list("pk", flat=True).first(),
     "plan_id": lambda: DevelopmentPlan.objects.filter(status="draft").order_by("pk").values_list("pk", flat=True).first(),
+    "entry_id": lambda: SupervisionPoolEntry.objects.filter(appointments__isnull=True).order_by("pk")
+    .values_list("pk", flat=True).first(),
 }
 # The objects of a project's approval (a second path parameter): the approved joint project's, the project_id
 # of those paths aimed at that project.
@@ -157,6 +163,37 @@ APPROVED_PROJECT = lambda: Baseline.objects.order_by("pk").values_list("project_
 # `plan_id` names a development plan under /development-plans and an annual plan's edition under /annual-plans.
 ANNUAL_PLAN_ID = {"plan_id": lambda: AnnualPlan.objects.filter(status="draft").order_by("pk")
                   .values_list("pk", flat=True).first()}
+# Construction control: the building project (a second path parameter: its objects).
+CONSTRUCTION_OBJECTS = {
+    "milestone_id": lambda: Milestone.objects.filter(application__project_id=BUILDING_PROJECT()).order_by("pk")
+    .values_list("pk", flat=True).first(),
+    "change_id": lambda: ChangeRequest.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "incident_id": lambda: Incident.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "order_id": lambda: RectificationOrder.objects.order_by("pk").values_list("pk", flat=True).first(),
+}
+BUILDING_PROJECT = lambda: Project.objects.filter(construction_started_at__isnull=False).order_by(  # noqa: E731
+    "pk").values_list("pk", flat=True).first()
+CONTROL_PATHS = {API + path for _method, path in (*matrix_construction.CONTROL.values(),
+                                                   *matrix_construction.OBJECT.values())}
+
+
+def _building(district) -> None:
+    """A project of edu in construction with a change awaiting DRC, an incident and an order to rectify; the
+    district's firm in next year's pool too (nobody appointed from it: removable)."""
+    from itgov.construction import services
+    from itgov.core.dates import local_today
+    from tests.construction_world import construction_maker, pool_entry
+
+    project = construction_maker(district)("in_construction").project
+    edu, drc = district.users["edu"], district.users["drc"]
+    services.change_submit(actor=edu, project=project, data={"kinds": ["content"], "description": "增加模块",
+                                                             "reason": "业务需要"})
+    services.incident_report(actor=edu, project=project, data={"kind": "serious_delay", "description": "进度滞后"})
+    services.rectification_order(actor=drc, project=project, data={
+        "requirements": "补充进度计划", "deadline": local_today() + dt.timedelta(days=30)})
+    pool_entry(district, local_today().year + 1)
+
+
 # For a body field naming an object: the object the aimed positive cases name (a unit that declares).
 VISIBLE_IN_BODY = {
     ("POST", f"{API}/declaration-rounds/{{round_id}}/exceptions"): {
@@ -189,6 +226,9 @@ def test_operation_conforms_to_its_schema(api_schema, drc_token, method, path, m
         objects = [name for name in APPROVAL_OBJECTS if f"{{{name}}}" in path]
         if objects:  # a project's approval object: that project and its object
             aim = {"project_id": APPROVED_PROJECT(), **{name: APPROVAL_OBJECTS[name]() for name in objects}}
+        if path in CONTROL_PATHS:  # construction control: the building project and its object
+            aim = {"project_id": BUILDING_PROJECT(), **{name: find() for name, find in CONSTRUCTION_OBJECTS.items()
+                                                        if f"{{{name}}}" in path}}
         aimed = operation.as_strategy(generation_mode=mode, path_parameters=aim)
         if (method, path) in VISIBLE_IN_BODY and mode is GenerationMode.POSITIVE:  # and name one in the body
             aimed = aimed.map(lambda case: _naming(case, VISIBLE_IN_BODY[(method, path)]))

@@ -25,6 +25,7 @@ STATUS_BADGES = {
     "budgeted": "text-bg-success",
     "initiation_rejected": "text-bg-danger",
     "in_construction": "text-bg-primary",
+    "suspended": "text-bg-danger",
     "withdrawn": "text-bg-dark",
 }
 # The annual investment plan's editions and its adjustments (art. 8–10).

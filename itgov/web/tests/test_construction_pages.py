@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert", "anon"]
 BUREAUS = ("drc", "finance", "audit", "cyber", "gov")
-UNSEEN = ("health", "admin", "supervisor", "expert")  # who does not see an edu project without a panel (404)
+# Who does not see an edu project without a panel (404); the district's firm supervises the projects of
+# construction_maker (art. 19), so its supervisor sees them.
+UNSEEN = ("health", "admin", "expert")
 DENIAL_EVENTS = {"access.denied", "rule.refused"}
 
 
@@ -98,7 +100,7 @@ def payment(amount: str = "100000.00", **extra) -> dict:
 def test_list_per_role(client_for, make):
     budgeted, building = make("budgeted"), make("in_construction")
     got = get_statuses(client_for, "/construction/")
-    assert got == table(200, admin=403, supervisor=403, expert=403)
+    assert got == table(200, admin=403, expert=403)
     services.contract_record(actor=building.owner, project=building.project, data=CONTRACT)
     services.payment_record(actor=building.owner, project=building.project, data=payment("250000.00"))
     for role in ("drc", "edu"):
@@ -110,6 +112,8 @@ def test_list_per_role(client_for, make):
         assert f"/projects/{building.project.pk}/construction/" in row
     health = client_for("health").get("/construction/").content.decode()
     assert 'data-testid="construction-empty"' in health  # not its projects
+    supervised = client_for("supervisor").get("/construction/").content.decode()
+    assert f'data-project="{budgeted.project.pk}"' in supervised and f'data-project="{building.project.pk}"' in supervised
 
 
 def test_list_shows_only_budgeted_and_building_and_filters_by_status(client_for, make, district):
@@ -135,15 +139,19 @@ def test_detail_per_role(client_for, make):
     assert 'data-testid="payment-form"' in finance
     for testid in ("start-form", "procurement-form", "contract-form"):
         assert f'data-testid="{testid}"' not in finance, testid
-    for role in ("drc", "audit", "gov"):
+    for role in ("drc", "supervisor"):  # no record of the money (their control forms: test_control_pages)
         html = client_for(role).get(url).content.decode()
-        assert "-form" not in " ".join(re.findall(r'data-testid="[a-z]+-form"', html)), role  # read-only
+        for testid in ("start-form", "procurement-form", "contract-form", "payment-form"):
+            assert f'data-testid="{testid}"' not in html, (role, testid)
+    for role in ("audit", "cyber", "gov"):
+        html = client_for(role).get(url).content.decode()
+        assert re.findall(r'data-testid="[a-z-]+-form"', html) == [], role  # read-only
     assert client_for("edu").get("/projects/999999/construction/").status_code == 404
 
 
 # --- every POST × every role: the refused ones change nothing ------------------------------------------------------
 
-SEEN_NOT_OWNER = of(BUREAUS, 403)
+SEEN_NOT_OWNER = of((*BUREAUS, "supervisor"), 403)
 
 
 def test_start_post_per_role(client_for, make):
@@ -289,15 +297,19 @@ def test_the_project_page_links_to_construction(client_for, make, district):
     world = make("budgeted")
     html = client_for("edu").get(f"/projects/{world.project.pk}/").content.decode()
     assert f'href="/projects/{world.project.pk}/construction/" data-testid="construction-link"' in html
+    # approved (procurement may begin, art. 13): the link; not yet approved: none
     approved = approval_maker(district)("approved")
     html = client_for("edu").get(f"/projects/{approved.project.pk}/").content.decode()
+    assert 'data-testid="construction-link"' in html
+    reviewed = approval_maker(district)("reviewed")
+    html = client_for("edu").get(f"/projects/{reviewed.project.pk}/").content.decode()
     assert 'data-testid="construction-link"' not in html
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
 def test_navigation_per_role(role, client_for, district):
     html = client_for(role).get("/").content.decode()
-    assert ('data-nav="construction"' in html) == (role in (*BUREAUS, "edu", "health"))
+    assert ('data-nav="construction"' in html) == (role in (*BUREAUS, "edu", "health", "supervisor"))
 
 
 def test_the_detail_page_marks_its_navigation_entry(client_for, make):
