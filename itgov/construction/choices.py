@@ -34,9 +34,9 @@ class ChangeClass(models.TextChoices):
 
 
 class ChangeStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("待区发改委审批")
+    SUBMITTED = "submitted", _("待区发改委(大数据局)审批")
     APPROVED = "approved", _("已批准")
-    REFUSED = "refused", _("不予批准")
+    REFUSED = "refused", _("未予批准")
     RECORDED = "recorded", _("已备案")
     REAPPROVAL = "reapproval", _("转重新立项")
 
@@ -58,7 +58,7 @@ class IncidentStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     RECTIFYING = "rectifying", _("整改中")
     CLOSED = "closed", _("已办结")
-    DISMISSED = "dismissed", _("不予立案")
+    DISMISSED = "dismissed", _("未予立案")
 
 
 class RectificationStatus(models.TextChoices):

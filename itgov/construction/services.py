@@ -331,7 +331,7 @@ def _monitoring_values(baseline, rows) -> tuple[list[dict], dict]:
     missing = [i for i in range(len(targets)) if i not in seen]
     if missing and not errors:
         errors["values"] = [str(_("须填写全部%(n)d项绩效目标的实际值,缺第%(m)s项") % {
-            "n": len(targets), "m": "、".join(str(i + 1) for i in missing)})]
+            "n": len(targets), "m": str(_("、")).join(str(i + 1) for i in missing)})]
     return values, errors
 
 

@@ -50,12 +50,12 @@ START = Transition(
     subject="construction", permission="construction.start", power_rule="art19.owner_unit_builds",
     event_type=events.CONSTRUCTION_STARTED, effects=_started, follow_up=_started_rated, button_class="success")
 SUSPEND = Transition(
-    name="suspend", label=_("暂停建设"), sources=frozenset({S.IN_CONSTRUCTION}), target=S.SUSPENDED,
+    name="suspend", label=_("暂停项目建设"), sources=frozenset({S.IN_CONSTRUCTION}), target=S.SUSPENDED,
     subject="construction", permission="construction.suspend", power_rule="art21.competent_bureaus",
     event_type=events.CONSTRUCTION_SUSPENDED, follow_up=_suspended, button_class="outline-danger",
     needs_reason=True)
 RESUME = Transition(
-    name="resume", label=_("恢复建设"), sources=frozenset({S.SUSPENDED}), target=S.IN_CONSTRUCTION,
+    name="resume", label=_("恢复项目建设"), sources=frozenset({S.SUSPENDED}), target=S.IN_CONSTRUCTION,
     subject="construction", permission="construction.suspend", power_rule="art21.competent_bureaus",
     event_type=events.CONSTRUCTION_RESUMED, follow_up=_resumed, button_class="success", needs_reason=True)
 REAPPROVAL = Transition(

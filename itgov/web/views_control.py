@@ -136,7 +136,7 @@ class AppointPageForm(AppointmentForm):
         _select(self, "contract_id", _("不关联合同"), [(c.pk, f"{c.title}({c.supplier})") for c in contracts])
         _dates(self, "appointed_on")
         _money(self, "fee")
-        self.fields["firm_id"].help_text = _("第十九条:从区发改委(大数据局)委托当年确定的监理单位中选定")
+        self.fields["firm_id"].help_text = _("第十九条:从区发改委(大数据局)在委托当年确定的监理单位中选定")
         if fee_budget is not None:
             self.fields["fee"].help_text = _("第十九条:监理费纳入项目总预算,批复概算列支监理费 %(wan)s 万元") % {
                 "wan": format_wan(fee_budget)}

@@ -344,7 +344,7 @@ def _check_control(role: str, world, body: dict) -> None:
         started = project.construction_started_at.astimezone(SHANGHAI).date()
         assert body["monitoring"] == {"interval": 3, "last": None, "due": add_months(started, 3).isoformat(),
                                       "overdue": False}
-        assert body["deviations"] == [{"code": "open_change", "label": "第1号变更申请尚未批准(待区发改委审批)"}]
+        assert body["deviations"] == [{"code": "open_change", "label": "第1号变更申请尚未批准(待区发改委(大数据局)审批)"}]
         flags = ["open_change", *(["suspended"] if state == "suspended" else []), "incident_open"]
         assert [f["code"] for f in body["flags"]] == flags
         assert body["flags"][0]["label"] == "变更未批准"

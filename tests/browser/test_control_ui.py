@@ -1,5 +1,5 @@
 """End-to-end through Debian's chromium: construction control (art. 19–21) as the owner unit and DRC would
-click it — the owner files a monitoring report and a change of +9.99% (待区发改委审批); DRC approves it, orders
+click it — the owner files a monitoring report and a change of +9.99% (待区发改委(大数据局)审批); DRC approves it, orders
 rectification and suspends the project; the owner sees 暂停建设 and answers the order; DRC resumes; and the
 yearly pool of supervision firms, reached from the navigation. Screenshots go to var/screenshots/."""
 
@@ -64,7 +64,7 @@ def test_monitoring_a_change_drc_decides_suspension_and_resumption(page, distric
     form.get_by_label("变更后总投资(元)").fill("1264885")
     page.get_by_test_id("submit-change").click()
     change_row = page.locator("tr[data-change]")
-    expect(change_row.get_by_test_id("change-status")).to_have_text("待区发改委审批")
+    expect(change_row.get_by_test_id("change-status")).to_have_text("待区发改委(大数据局)审批")
     expect(change_row.get_by_test_id("change-ratio")).to_have_text("9.99%")
     expect(page.get_by_test_id("flags")).to_contain_text("变更未批准")
     shot(page, "control_owner_change")

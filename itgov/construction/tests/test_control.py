@@ -713,6 +713,25 @@ def test_the_system_proposes_an_incident_at_the_slippage_threshold_once(district
     assert list(Incident.objects.values_list("status", flat=True).order_by("id")) == ["dismissed", "open"]
 
 
+def test_the_nightly_task_rates_every_building_project_and_leaves_the_others(district, district_settings):
+    from itgov.construction.tasks import refresh_construction_risks
+
+    # given a building project whose rating is gone stale, a suspended one, and a budgeted one not yet started
+    building, stopped = build(district), build(district)
+    services.construction_suspend(actor=stopped.drc, project=fresh(stopped.project), data={"reason": "整改"})
+    waiting = build(district, started=False)
+    RiskRating.objects.all().delete()
+
+    # when the periodic task runs (huey runs it each night; here in the test's process)
+    assert refresh_construction_risks.call_local() == 2
+
+    # then the two being built are rated today, the budgeted one is not
+    assert set(RiskRating.objects.values_list("project_id", "computed_on")) == {
+        (building.project.pk, local_today()), (stopped.project.pk, local_today())}
+    assert not RiskRating.objects.filter(project=waiting.project).exists()
+    assert RiskRating.objects.get(project=stopped.project).flags == ["suspended"]
+
+
 def test_the_system_proposes_an_incident_when_the_forecast_reaches_the_cost_threshold(district, district_settings):
     world = build(district)
 

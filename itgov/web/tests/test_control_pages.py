@@ -407,9 +407,9 @@ def test_a_change_of_exactly_ten_percent_goes_back_to_initiation_and_one_below_t
                                                                                    PLUS_999}, follow=True)
     html = html_of(response)
     assert "已提交第1号变更申请,待区发改委(大数据局)审批" in html
-    assert 'data-testid="change-status">待区发改委审批' in html and 'data-testid="change-ratio">9.99%' in html
+    assert 'data-testid="change-status">待区发改委(大数据局)审批' in html and 'data-testid="change-ratio">9.99%' in html
     assert 'data-testid="change-class">变更手续' in html and 'data-flag="open_change"' in html
-    assert "第1号变更申请尚未批准(待区发改委审批)" in html  # an unapproved deviation (art. 20)
+    assert "第1号变更申请尚未批准(待区发改委(大数据局)审批)" in html  # an unapproved deviation (art. 20)
     assert Project.objects.get(pk=below.project.pk).status == "in_construction"
 
     response = client.post(f"/projects/{exact.project.pk}/construction/changes/", {**data, "proposed_estimate":
@@ -614,7 +614,7 @@ def test_a_system_proposed_incident_is_shown_and_can_be_dismissed(client_for, di
     assert html.count(f'data-testid="dismiss-form" id="dismiss-{incident.pk}-form"') == 1
     response = client_for("finance").post(f"{url}incidents/{incident.pk}/dismiss/", {"reason": "预测偏高"},
                                           follow=True)
-    assert 'data-testid="incident-status">不予立案' in html_of(response)
+    assert 'data-testid="incident-status">未予立案' in html_of(response)
 
 
 def test_an_overdue_rectification_is_marked(client_for, district, building):
