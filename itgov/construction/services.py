@@ -146,7 +146,8 @@ def procurement_record(*, actor, project: Project, data: dict[str, Any]) -> Proc
                      after={**values}, rule_results=results)
         return procurement
 
-    return _record("procurement.record", project, actor, {"amount": values["amount"] or ZERO}, write)
+    return _record("procurement.record", project, actor, {"amount": values["amount"] or ZERO,
+                                                          "on": values["announced_on"]}, write)
 
 
 def contract_record(*, actor, project: Project, data: dict[str, Any]) -> Contract:
@@ -164,7 +165,8 @@ def contract_record(*, actor, project: Project, data: dict[str, Any]) -> Contrac
                      after={**values, "procurement": procurement.pk if procurement else None}, rule_results=results)
         return contract
 
-    return _record("contract.record", project, actor, {"amount": values["amount"]}, write)
+    return _record("contract.record", project, actor, {"amount": values["amount"], "on": values["signed_on"]},
+                   write)
 
 
 def payment_record(*, actor, project: Project, data: dict[str, Any]) -> Payment:
@@ -184,7 +186,8 @@ def payment_record(*, actor, project: Project, data: dict[str, Any]) -> Payment:
         return payment
 
     return _record("payment.record", project, actor,
-                   {"amount": values["amount"], "paid_on": values["paid_on"], "prework": values["prework"]}, write)
+                   {"amount": values["amount"], "paid_on": values["paid_on"], "prework": values["prework"],
+                    "on": values["paid_on"]}, write)
 
 
 # --- supervision (art. 19) -----------------------------------------------------------------------------------------

@@ -1529,6 +1529,18 @@ CONSTRUCTION: list[dict] = [
         # a change of content and estimate (+5 %, the change procedure) waits for DRC.
         "project": DATA_PLATFORM,
         "supervisor": {"firm": "huiheng", "fee": "85000.00"},
+        # The money, dated the day the demo approves the project (nothing is procured or paid before, art. 13).
+        "records": {
+            "procurements": [{"title": "目录管理系统升级及API网关建设", "method": "open_tender",
+                              "supplier": "江苏数云科技有限公司", "amount": "2380000.00"}],
+            "contracts": [{"title": "目录管理系统升级及API网关建设合同", "supplier": "江苏数云科技有限公司",
+                           "amount": "2380000.00", "deliverables": "目录管理系统、API网关、数据质量检测引擎及部署实施",
+                           "procurement": 0},
+                          {"title": "项目监理服务合同", "supplier": "江苏汇衡信息工程监理有限公司",
+                           "amount": "85000.00", "deliverables": "建设全过程监理", "procurement": None}],
+            "payments": [{"amount": "714000.00", "purpose": "合同预付款(30%)", "contract": 0},
+                         {"amount": "25500.00", "purpose": "监理费首期", "contract": 1}],
+        },
         "supervision_reports": [
             {"by": "supervisor", "month": -2, "progress": "完成招标采购和需求调研,目录管理系统完成设计评审。",
              "quality": "需求规格说明书和概要设计经评审通过,符合合同要求。", "issues_found": "",
@@ -1561,6 +1573,14 @@ CONSTRUCTION: list[dict] = [
         # completion date was moved (recorded), monitoring is overdue; DRC ordered rectification and suspended it.
         "project": VIDEO_PLATFORM,
         "supervisor": {"firm": "zhenghong", "fee": "240000.00"},
+        "records": {
+            "procurements": [{"title": "二期前端点位及存储扩容设备采购", "method": "open_tender",
+                              "supplier": "南京视联智能科技有限公司", "amount": "6820000.00"}],
+            "contracts": [{"title": "二期前端点位及存储扩容设备采购合同", "supplier": "南京视联智能科技有限公司",
+                           "amount": "6820000.00", "deliverables": "高清前端点位480个、存储扩容2.4PB及联网平台升级",
+                           "procurement": 0}],
+            "payments": [{"amount": "2046000.00", "purpose": "合同预付款(30%)", "contract": 0}],
+        },
         "supervision_reports": [
             {"by": "zhenghong", "month": -1, "progress": "二期点位完成施工160个;存储扩容设备仍未到货。",
              "quality": "已完工点位抽检合格率96%。",

@@ -588,6 +588,25 @@ def _construction(users, units) -> tuple[int, list[str]]:
     return made, notes
 
 
+def _records(records: dict | None, project: Project, owner, today) -> None:
+    """The procurements, contracts and payments of a story, through the services (art. 13, 8, 15, 20 judge each)."""
+    from itgov.construction import services as construction
+
+    if not records:
+        return
+    day = today.isoformat()
+    procurements = [construction.procurement_record(actor=owner, project=_fresh(project), data={
+        **p, "announced_on": day, "awarded_on": day}) for p in records["procurements"]]
+    contracts = [construction.contract_record(actor=owner, project=_fresh(project), data={
+        **{k: v for k, v in c.items() if k != "procurement"}, "signed_on": day,
+        "procurement_id": procurements[c["procurement"]].pk if c["procurement"] is not None else None})
+        for c in records["contracts"]]
+    for payment in records["payments"]:
+        construction.payment_record(actor=owner, project=_fresh(project), data={
+            "amount": payment["amount"], "purpose": payment["purpose"], "paid_on": day,
+            "contract_id": contracts[payment["contract"]].pk})
+
+
 def _build(spec: dict, project: Project, users, units, today) -> None:
     """One project's construction, acted out by the owner unit, its supervisor, DRC and the system."""
     from itgov.approvals.selectors import current_baseline
@@ -601,6 +620,7 @@ def _build(spec: dict, project: Project, users, units, today) -> None:
             "firm_id": units[spec["supervisor"]["firm"]].pk, "fee": spec["supervisor"]["fee"],
             "appointed_on": today.isoformat()})
     construction.construction_start(actor=owner, project=_fresh(project))
+    _records(spec.get("records"), project, owner, today)
     for report in spec["supervision_reports"]:
         construction.supervision_report_file(actor=users[report["by"]], project=_fresh(project), data={
             "period_start": _month(today, report["month"]).isoformat(),

@@ -27,7 +27,7 @@ def _refused(call, rule: str, article: str):
 
 def _pay(world, amount: str, *, paid_on: dt.date | None = None, prework: bool = False, actor=None):
     return services.payment_record(actor=actor or world.owner, project=world.project, data={
-        "amount": amount, "paid_on": (paid_on or dt.date(world.year, 1, 15)).isoformat(), "purpose": "进度款",
+        "amount": amount, "paid_on": (paid_on or world.baseline.approved_on).isoformat(), "purpose": "进度款",
         "prework": prework})
 
 
@@ -102,15 +102,31 @@ def test_before_approval_only_prework_is_paid_and_nothing_procured(district, sta
 
 
 def test_the_day_before_approval_is_before_approval(district):
-    # given a payment dated before the approval, recorded after it: the gate is the approval, not the date
+    # given an approved project: money moved on the last day before the approval, recorded after it, was spent
+    # before approval (art. 13); on the day of the approval it was not; pre-work costs any day
     world = construction_maker(district)("in_construction")
+    eve = world.baseline.approved_on - dt.timedelta(days=1)
+    error = _refused(lambda: _pay(world, "1000.00", paid_on=eve), "art13.approved_before_spending", "第十三条")
+    assert error.fields == {"paid_on": ["不得早于立项批复日期"]}
+    assert not Payment.objects.exists()
     assert _pay(world, "1000.00", paid_on=world.baseline.approved_on).amount == Decimal("1000.00")
+    assert _pay(world, "1000.00", paid_on=eve, prework=True).prework
+
+    # and so for a tender announced, or a contract signed, on that eve
+    _refused(lambda: services.procurement_record(actor=world.owner, project=world.project, data={
+        "title": "软件开发", "method": "open_tender", "announced_on": eve.isoformat()}),
+        "art13.approved_before_spending", "第十三条")
+    _refused(lambda: services.contract_record(actor=world.owner, project=world.project, data={
+        "title": "建设合同", "supplier": "某公司", "amount": "1000.00", "signed_on": eve.isoformat()}),
+        "art13.approved_before_spending", "第十三条")
+    assert not Procurement.objects.exists() and not Contract.objects.exists()
 
 
 def test_no_payment_in_a_year_without_a_plan_line(district):
-    world = construction_maker(district)("in_construction")
+    # given an approved, budgeted project without a line in this year's issued plan
+    world = construction_maker(district)("budgeted", planned=False)
 
-    _refused(lambda: _pay(world, "1000.00", paid_on=dt.date(world.year - 1, 12, 31)), "art8.payment_in_plan", "第八条")
+    _refused(lambda: _pay(world, "1000.00"), "art8.payment_in_plan", "第八条")
     assert not Payment.objects.exists()
 
 
@@ -127,7 +143,7 @@ def test_payments_reach_the_budget_to_the_fen_and_not_beyond(district):
 
 def test_contracts_reach_the_estimate_and_not_beyond(district):
     world = construction_maker(district)("in_construction")
-    contract = {"title": "建设合同", "supplier": "某公司", "signed_on": f"{world.year}-02-01"}
+    contract = {"title": "建设合同", "supplier": "某公司", "signed_on": world.baseline.approved_on.isoformat()}
     services.contract_record(actor=world.owner, project=world.project, data={**contract, "amount": "1000000.00"})
 
     _refused(lambda: services.contract_record(actor=world.owner, project=world.project, data={
@@ -158,15 +174,17 @@ def test_bad_payment_input_is_a_400_with_the_field(district, data, field):
 
 def test_a_procurement_awarded_names_its_supplier_and_amount(district):
     world = construction_maker(district)("in_construction")
-    base = {"title": "平台建设", "method": "open_tender", "announced_on": f"{world.year}-03-01"}
+    approved_on = world.baseline.approved_on
+    base = {"title": "平台建设", "method": "open_tender", "announced_on": approved_on.isoformat()}
 
     with pytest.raises(InvalidInput) as exc:
         services.procurement_record(actor=world.owner, project=world.project, data={
-            **base, "awarded_on": f"{world.year}-02-01"})
+            **base, "awarded_on": (approved_on - dt.timedelta(days=1)).isoformat()})
     assert set(exc.value.fields) == {"awarded_on", "supplier", "amount"}
 
     done = services.procurement_record(actor=world.owner, project=world.project, data={
-        **base, "awarded_on": f"{world.year}-04-01", "supplier": "某科技公司", "amount": "980000.00"})
+        **base, "awarded_on": (approved_on + dt.timedelta(days=30)).isoformat(), "supplier": "某科技公司",
+        "amount": "980000.00"})
     assert (done.method, done.amount) == ("open_tender", Decimal("980000.00"))
 
 

@@ -12,7 +12,7 @@ from itgov.approvals.selectors import current_application, current_baseline
 from itgov.audit.models import AuditEvent
 from itgov.construction import services
 from itgov.construction.models import SupervisionAppointment, SupervisionPoolEntry
-from itgov.construction.selectors import control_of, effective_estimate, open_changes
+from itgov.construction.selectors import control_of, effective_estimate, open_changes, spending
 from itgov.core.dates import add_months, local_today
 from itgov.core.errors import RuleViolation
 from itgov.demo import data
@@ -118,6 +118,12 @@ def test_the_project_on_track_is_supervised_monitored_assessed_and_awaits_a_chan
                                                                               Decimal("0.050000"))
     assert effective_estimate(project(DATA)) == Decimal("2960000.00")  # until DRC approves
     assert figures["flags"] == ["open_change"] and not figures["monitoring"]["overdue"]
+    # its money: one tender, the works and the supervision contracts, two payments, all inside the approval
+    money = spending(project(DATA))
+    assert (money["contracted"], money["paid"], money["prework_paid"]) == (
+        Decimal("2465000.00"), Decimal("739500.00"), Decimal("0.00"))
+    assert money["years"][0] == {"year": local_today().year, "budget": Decimal("1800000.00"),
+                                 "paid": Decimal("739500.00")}
 
 
 def test_the_late_project_was_flagged_rectified_and_suspended(demo):

@@ -128,19 +128,27 @@ def drc_suspends(case: Case, params) -> Outcome:
 
 @register("art13.approved_before_spending", article=13, scope="action",
           title=_("未经立项审批,不得拨付、使用财政资金(前期工作费用除外),不得开展招投标或政府采购"),
-          message=_("项目尚未批复立项,不得拨付、使用财政资金或开展招标采购"),
+          message=_("立项批复前不得拨付、使用财政资金或开展招标采购"),
           actions=("payment.record", "procurement.record", "contract.record"))
 def approved_before_spending(case: Case, params) -> Outcome:
     """`case.subject`: the project. `case.data`: `prework` (a payment of pre-work costs, e.g. the feasibility
-    study, is allowed before approval). Written once here; the construction records call it."""
+    study, is allowed before approval) and `on`, the day the money moved or the procurement began (the payment
+    date, the announcement, the signature): a record made after the approval of something done before it is
+    still spending before approval. Written once here; the construction records call it."""
     project = case.subject
     if case.action == "payment.record" and case.data.get("prework"):
         return Outcome.met(_("项目论证等前期工作费用"))
-    if project.baselines.exists():
-        return Outcome.met(_("已批复立项"))
-    field = "procurement" if case.action == "procurement.record" else "amount"
-    return Outcome.violated(_("项目尚未取得立项批复(当前状态:%(s)s)") % {"s": project.get_status_display()},
-                            **{field: _("立项批复前不得办理")})
+    field = {"procurement.record": "announced_on", "contract.record": "signed_on"}.get(case.action, "paid_on")
+    first = project.baselines.order_by("version").first()
+    if first is None:
+        return Outcome.violated(_("项目尚未取得立项批复(当前状态:%(s)s)") % {"s": project.get_status_display()},
+                                **{"procurement" if case.action == "procurement.record" else "amount":
+                                   _("立项批复前不得办理")})
+    day = case.data.get("on")
+    if day is not None and day < first.approved_on:
+        return Outcome.violated(_("%(d)s 早于立项批复日期 %(a)s") % {"d": day, "a": first.approved_on},
+                                **{field: _("不得早于立项批复日期")})
+    return Outcome.met(_("已批复立项(%(a)s)") % {"a": first.approved_on})
 
 
 # --- the application (art. 14, 11, 18, 30, 28, 17, 16, 23) --------------------------------------------------

@@ -84,10 +84,11 @@ def post_statuses(client_for, url: str, data, expected: dict[str, int], project)
     return got
 
 
-PROCUREMENT = {"title": "平台建设公开招标", "method": "open_tender", "announced_on": "2026-01-05",
-               "awarded_on": "2026-02-10", "supplier": "某某科技有限公司", "amount": "900000.00"}
-CONTRACT = {"title": "平台建设合同", "supplier": "某某科技有限公司", "amount": "900000.00", "signed_on": "2026-02-20",
-            "deliverables": "平台软件及部署"}
+# Dated today: the day the worlds' projects are approved, and nothing is procured or signed before (art. 13).
+PROCUREMENT = {"title": "平台建设公开招标", "method": "open_tender", "announced_on": local_today().isoformat(),
+               "awarded_on": local_today().isoformat(), "supplier": "某某科技有限公司", "amount": "900000.00"}
+CONTRACT = {"title": "平台建设合同", "supplier": "某某科技有限公司", "amount": "900000.00",
+            "signed_on": local_today().isoformat(), "deliverables": "平台软件及部署"}
 
 
 def payment(amount: str = "100000.00", **extra) -> dict:
@@ -243,7 +244,7 @@ def test_bad_input_is_400_on_the_fields_in_chinese(client_for, make):
     world = make("in_construction")
     client, pk = client_for("edu"), world.project.pk
     response = client.post(f"/projects/{pk}/construction/procurements/",
-                           {**PROCUREMENT, "title": "", "method": "lottery", "awarded_on": "2025-12-01"})
+                           {**PROCUREMENT, "title": "", "method": "lottery", "awarded_on": "2000-12-01"})
     html = response.content.decode()
     assert response.status_code == 400
     assert "必填" in field_errors(html, "title") and "不是可选的采购方式" in field_errors(html, "method")
