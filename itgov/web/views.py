@@ -27,6 +27,7 @@ from itgov.audit import events
 from itgov.audit.models import AuditEvent
 from itgov.audit.selectors import audit_events_search
 from itgov.audit.services import audit_record_now
+from itgov.construction.models import RiskRating
 from itgov.core.dates import SHANGHAI, local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from itgov.organizations.choices import UnitKind
@@ -217,6 +218,8 @@ def project_detail(request, project_id):
         "can_view_plans": perms.has_perm("planning.view_plans", user),
         # Art. 14–17: the initiation approval's card (code, application, baseline, budget).
         "approval": approval_card(user, project),
+        # Art. 19–21: the risk rating of a project being built (the IT Dashboard's colours), with its flags.
+        "risk": None if project.classified else RiskRating.objects.filter(project=project).first(),
     })
 
 

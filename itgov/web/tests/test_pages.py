@@ -157,3 +157,6 @@ def test_a_suspended_project_stands_at_construction_on_the_stepper(client_for, d
     current = re.findall(r'class="itgov-step is-current".*?</li>', html, re.S)
     assert len(current) == 1 and "建设中" in current[0]
     assert html.count('class="itgov-step is-done"') == 8
+    # and its risk rating, linked to the construction page (suspended, on schedule and on cost: still low risk)
+    risk = html.split('data-testid="project-risk"')[1].split("</div>")[0]
+    assert "低风险" in risk and "综合评级 5.00" in risk and f"/projects/{world.project.pk}/construction/#risk" in risk
