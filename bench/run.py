@@ -296,7 +296,7 @@ def payment_rows(drc) -> list[tuple[str, float, float]]:
     Payment.objects.bulk_create([Payment(project=project, amount=Decimal("100.00"), paid_on=dt.date(year, 1, 2),
                                          purpose="基准") for _ in range(M)], batch_size=1000)
     actor = User.objects.get(role_grants__role="owner", role_grants__unit=project.owner_unit_id)  # its demo user
-    day = dt.date(year, 1, 3).isoformat()
+    day = local_today().isoformat()  # the approval is today: nothing is paid before it (art. 13)
 
     def record():
         construction.payment_record(actor=actor, project=project, data={"amount": "1.00", "paid_on": day,
