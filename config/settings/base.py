@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "itgov.projects",
     "itgov.approvals",
     "itgov.construction",
+    "itgov.acceptance",
     "itgov.api",
     "itgov.web",
     "itgov.demo",

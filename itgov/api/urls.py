@@ -7,6 +7,7 @@ from ninja.parser import Parser
 from . import errors
 from .auth import AUTH, docs_login_required
 from .routers import (
+    acceptance,
     annual_plans,
     approvals,
     audit,
@@ -57,3 +58,4 @@ api.add_router("", documents.router)
 api.add_router("", approvals.router)
 api.add_router("", construction.router)
 api.add_router("", construction_control.router)
+api.add_router("", acceptance.router)

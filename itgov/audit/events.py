@@ -92,6 +92,9 @@ RECTIFICATION_RESPONDED = "construction.rectification.responded"
 RECTIFICATION_REVIEWED = "construction.rectification.reviewed"
 CONSTRUCTION_SUSPENDED = "construction.suspended"
 CONSTRUCTION_RESUMED = "construction.resumed"
+TRIAL_OPERATION_STARTED = "acceptance.trial_started"
+ACCEPTANCE_APPLIED = "acceptance.applied"
+ACCEPTANCE_APPLICATION_FILED = "acceptance.application.filed"
 UNIT_SUSPENDED = "approval.unit.suspended"
 UNIT_SUSPENSION_LIFTED = "approval.unit.suspension_lifted"
 ORG_UNIT_CREATED = "org.unit.created"
@@ -188,6 +191,9 @@ EVENT_TYPES: dict[str, str] = {
     RECTIFICATION_REVIEWED: _("审核整改情况"),
     CONSTRUCTION_SUSPENDED: _("暂停项目建设"),
     CONSTRUCTION_RESUMED: _("恢复项目建设"),
+    TRIAL_OPERATION_STARTED: _("完成建设,开始试运行"),
+    ACCEPTANCE_APPLIED: _("申请竣工验收"),
+    ACCEPTANCE_APPLICATION_FILED: _("提交竣工验收申请"),
     UNIT_SUSPENDED: _("暂缓单位项目审批"),
     UNIT_SUSPENSION_LIFTED: _("恢复单位项目审批"),
     ORG_UNIT_CREATED: _("新增单位"),

@@ -18,13 +18,16 @@ class ProjectStatus(models.TextChoices):
     INITIATION_REJECTED = "initiation_rejected", _("立项不予批复")
     IN_CONSTRUCTION = "in_construction", _("建设中")
     SUSPENDED = "suspended", _("暂停建设")
+    TRIAL_OPERATION = "trial_operation", _("试运行")
+    ACCEPTANCE_APPLIED = "acceptance_applied", _("已申请验收")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
 # The stepper on the project page: the main line of the life, in order.
 MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED,
              ProjectStatus.INITIATION_SUBMITTED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED,
-             ProjectStatus.BUDGETED, ProjectStatus.IN_CONSTRUCTION]
+             ProjectStatus.BUDGETED, ProjectStatus.IN_CONSTRUCTION, ProjectStatus.TRIAL_OPERATION,
+             ProjectStatus.ACCEPTANCE_APPLIED]
 # Statuses off the main line, shown at a place on it: a suspended project is still in construction (art. 21).
 ON_LINE_AS = {ProjectStatus.SUSPENDED: ProjectStatus.IN_CONSTRUCTION}
 # A construction plan may be declared for a reserve project, and for one continuing towards construction

@@ -47,6 +47,8 @@ class Project(TimeStamped):
     project_code_status = models.CharField(_("平台办理状态"), max_length=40, blank=True)
     project_code_recorded_at = models.DateTimeField(_("项目代码登记时间"), null=True, blank=True)
     construction_started_at = models.DateTimeField(_("开工时间"), null=True, blank=True)
+    trial_started_on = models.DateField(_("试运行开始日期"), null=True, blank=True,
+                                        help_text=_("第二十二条:试运行满三个月方可申请竣工验收,应在半年内申请"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 

@@ -24,6 +24,7 @@ ORDER = ["home", "devplans", "projects", "reserve", "declarations", "plans", "ap
 
 def _modules():
     from . import (
+        views_acceptance,
         views_application,
         views_approvals,
         views_construction,
@@ -34,7 +35,7 @@ def _modules():
     )
 
     return (views_devplans, views_plans, views_documents, views_application, views_approvals, views_construction,
-            views_control)
+            views_control, views_acceptance)
 
 
 def _section(request) -> str:

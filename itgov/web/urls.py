@@ -3,6 +3,7 @@ from django.urls import path
 from . import (  # noqa: F401  (converters first)
     converters,
     views,
+    views_acceptance,
     views_application,
     views_approvals,
     views_construction,
@@ -38,4 +39,4 @@ urlpatterns = [
 ]
 urlpatterns += (views_devplans.urlpatterns + views_plans.urlpatterns + views_documents.urlpatterns
                 + views_application.urlpatterns + views_approvals.urlpatterns + views_construction.urlpatterns
-                + views_control.urlpatterns)
+                + views_control.urlpatterns + views_acceptance.urlpatterns)

@@ -41,9 +41,10 @@ from .htmx import is_partial
 FORM_ERRORS = (InvalidInput, RuleViolation, Conflict)
 PER_PAGE = 20
 S = ProjectStatus
-STATUSES = (S.BUDGETED, S.IN_CONSTRUCTION, S.SUSPENDED)
+STATUSES = (S.BUDGETED, S.IN_CONSTRUCTION, S.SUSPENDED, S.TRIAL_OPERATION, S.ACCEPTANCE_APPLIED)
 STATUS_BADGES = {S.BUDGETED: "text-bg-success", S.IN_CONSTRUCTION: "text-bg-primary",
-                 S.SUSPENDED: "text-bg-danger"}
+                 S.SUSPENDED: "text-bg-danger", S.TRIAL_OPERATION: "text-bg-info",
+                 S.ACCEPTANCE_APPLIED: "text-bg-primary"}
 # `sort=risk`: the riskiest first (the overall rating ascending, 1 = high risk); `-risk`: the least risky
 # first. Projects not rated yet come last either way.
 SORTS = {"risk": (F("risk_overall").asc(nulls_last=True), "-updated_at", "-id"),
@@ -182,6 +183,7 @@ def construction_list(request):
 def _detail_page(request, project, *, forms_in=None, errors=None, status=200):
     """`forms_in`: the bound form of a refused POST (key → form); `errors`: key → its DomainError. An error
     whose form is not on the page (the record moved on meanwhile) is shown at the top."""
+    from .views_acceptance import acceptance_context  # so does trial operation and acceptance (art. 22)
     from .views_control import control_context  # the control sections build on this page
 
     user = request.user
@@ -211,8 +213,10 @@ def _detail_page(request, project, *, forms_in=None, errors=None, status=200):
         control, found = control_context(user, project, forms_in=forms_in, errors=errors,
                                          contracts=records["contracts"])
         used |= found
+    acceptance, found = acceptance_context(user, project, forms_in=forms_in, errors=errors)
+    used |= found
     return render(request, "web/construction/detail.html", {
-        "project": project, "spending": spending, **records, "control": control,
+        "project": project, "spending": spending, **records, "control": control, "acceptance": acceptance,
         "other_errors": [exc for key, exc in errors.items() if key not in used],
         "status_badge": STATUS_BADGES.get(project.status, "text-bg-secondary"),
         "contract_headroom": estimate - spending["contracted"] if estimate is not None else None,

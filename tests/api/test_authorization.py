@@ -36,7 +36,14 @@ from itgov.core.dates import SHANGHAI
 from itgov.planning.models import DeclarationLine, DeclarationRound
 from itgov.projects.models import Project
 
-from . import matrix_approvals, matrix_construction, matrix_devplans, matrix_documents, matrix_plans
+from . import (
+    matrix_acceptance,
+    matrix_approvals,
+    matrix_construction,
+    matrix_devplans,
+    matrix_documents,
+    matrix_plans,
+)
 from .conftest import (
     API,
     AUDIT_POWER_FORBIDDEN,
@@ -234,7 +241,8 @@ MATRIX_OPERATIONS = {(m, API + p) for m, p in [*GLOBAL_OPERATIONS.values(), *PRO
                                                *ROUND_OPERATIONS.values(), *LINE_OPERATIONS.values(),
                                                *matrix_plans.OPERATIONS, *matrix_devplans.OPERATIONS,
                                                *matrix_documents.OPERATIONS, *matrix_approvals.OPERATIONS,
-                                               *matrix_construction.OPERATIONS]}
+                                               *matrix_construction.OPERATIONS,
+                                               *matrix_acceptance.OPERATIONS]}
 TRANSITIONS = ("submit_proposal", "admit", "return_for_revision", "withdraw")  # the workflow table's order
 WRITES = ("update", *TRANSITIONS)
 # 403 bodies: a denial by a power rule (art. 4, art. 7) cites its article; the listing denial is plain.

@@ -6,6 +6,7 @@ from . import (  # noqa: F401
     ch2_investment,
     ch2_planning,
     ch3_approval,
+    ch4_acceptance,
     ch4_construction,
     ch5_data,
 )

@@ -26,6 +26,8 @@ STATUS_BADGES = {
     "initiation_rejected": "text-bg-danger",
     "in_construction": "text-bg-primary",
     "suspended": "text-bg-danger",
+    "trial_operation": "text-bg-info",
+    "acceptance_applied": "text-bg-primary",
     "withdrawn": "text-bg-dark",
 }
 # The annual investment plan's editions and its adjustments (art. 8–10).

@@ -156,7 +156,8 @@ def test_the_page_shows_each_role_its_control_forms(client_for, building):
     assert {role: client_for(role).get(url).status_code for role in ROLES} == table(200, **of(UNSEEN, 404))
     shown = {role: forms_on(html_of(client_for(role).get(url)))
              for role in ("edu", "drc", "finance", "supervisor", "audit", "cyber", "gov")}
-    assert shown["edu"] == {"procurement", "contract", "payment", "monitoring", "milestone", "change", "incident"}
+    assert shown["edu"] == {"procurement", "contract", "payment", "monitoring", "milestone", "change", "incident",
+                            "trial"}
     assert shown["drc"] == {"risk", "order", "suspend"}
     assert shown["finance"] == {"payment", "order", "suspend"}
     assert shown["supervisor"] == {"supervision-report"}
