@@ -42,7 +42,7 @@ run: setup fonts ## migrate the embedded SQLite database, load the demo district
 	$(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  itgov is serving the demo district at http://127.0.0.1:$(PORT)/"
-	@echo "  demo logins: admin drc finance audit cyber gov edu health expert  ·  password: Gulou@2026"
+	@echo "  demo logins: admin drc finance audit cyber gov edu health expert supervisor  ·  password: Gulou@2026"
 	@echo "  API docs: http://127.0.0.1:$(PORT)/api/v1/docs"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
