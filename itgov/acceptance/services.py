@@ -7,12 +7,11 @@ from typing import Any
 
 import rules as perms
 from django.db.models import Max
-from django.utils.translation import gettext as _
 
 from itgov.audit import events
 from itgov.audit.services import audit_record
+from itgov.construction.forms import clean_input
 from itgov.core.dates import local_today
-from itgov.core.errors import InvalidInput
 from itgov.core.workflow import permission_denied, transition
 from itgov.projects.models import Project
 from itgov.rules.profiles import parameters_in_force
@@ -22,21 +21,11 @@ from .models import AcceptanceApplication
 from .workflow import APPLY, COMPLETE
 
 
-def _form(form_class, data: dict[str, Any]):
-    form = form_class(data=data)
-    unknown = sorted(set(data) - set(form.fields))
-    if not form.is_valid() or unknown:
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        errors.update({name: [_("不允许的字段")] for name in unknown})
-        raise InvalidInput(fields=errors)
-    return form.cleaned_data
-
-
 def trial_start(*, actor, project: Project, data: dict[str, Any], expected_version: int | None = None) -> Project:
     """The unit declares construction complete; trial operation runs from `trial_started_on` (T, art. 22)."""
-    if not perms_allow(actor, COMPLETE, project):
+    if not perms.has_perm(COMPLETE.permission, actor, project):
         raise permission_denied(actor=actor, obj=project, action=COMPLETE.action, power_rule=COMPLETE.power_rule)
-    values = _form(CompleteForm, data)
+    values = clean_input(CompleteForm, data)
     return transition(project, COMPLETE, actor=actor, expected_version=expected_version, data=values)
 
 
@@ -45,15 +34,11 @@ def acceptance_apply(*, actor, project: Project, data: dict[str, Any],
     """The unit applies for completion acceptance: from T + `min_trial_run` months; after T +
     `acceptance_window` months it is late and must explain (art. 22); never with an unapproved change or
     deviation (art. 20)."""
-    if not perms_allow(actor, APPLY, project):
+    if not perms.has_perm(APPLY.permission, actor, project):
         raise permission_denied(actor=actor, obj=project, action=APPLY.action, power_rule=APPLY.power_rule)
-    values = _form(ApplyForm, data)
+    values = clean_input(ApplyForm, data)
     return transition(project, APPLY, actor=actor, expected_version=expected_version, data={
         "summary": values["summary"].strip(), "late_explanation": values["late_explanation"].strip()})
-
-
-def perms_allow(actor, t, project) -> bool:
-    return perms.has_perm(t.permission, actor, project)
 
 
 def after_apply(project: Project, actor, data: dict) -> None:

@@ -15,6 +15,19 @@ REQUIRED = {"required": _("必填"), "max_length": _("过长,最多%(limit_value
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
+def clean_input(form_class, data: dict):
+    """The cleaned input of a service, or InvalidInput (400) naming each wrong field and each unknown one."""
+    from itgov.core.errors import InvalidInput
+
+    form = form_class(data=data)
+    unknown = sorted(set(data) - set(form.fields))
+    if not form.is_valid() or unknown:
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        errors.update({name: [str(_("不允许的字段"))] for name in unknown})
+        raise InvalidInput(fields=errors)
+    return form.cleaned_data
+
+
 class _Dated(forms.Form):
     DATE_FIELDS: tuple[str, ...] = ()
 

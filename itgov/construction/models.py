@@ -360,7 +360,7 @@ class ChangeRequest(models.Model):
 
     def get_kinds_display(self) -> str:
         labels = dict(ChangeKind.choices)
-        return "、".join(str(labels.get(k, k)) for k in self.kinds)
+        return str(_("、")).join(str(labels.get(k, k)) for k in self.kinds)
 
 
 # --- incidents, rectification, suspension (art. 21) -------------------------------------------------------------

@@ -53,6 +53,7 @@ from .forms import (
     RiskAssessmentForm,
     SupervisionReportForm,
     SuspendForm,
+    clean_input,
 )
 from .models import (
     ChangeRequest,
@@ -81,16 +82,6 @@ def construction_start(*, actor, project: Project, expected_version: int | None 
     """Art. 19: only a project in this year's issued plan, approved and budgeted, with a named responsible
     person, starts construction."""
     return transition(project, START, actor=actor, expected_version=expected_version)
-
-
-def _form(form_class, data: dict[str, Any]):
-    form = form_class(data=data)
-    unknown = sorted(set(data) - set(form.fields))
-    if not form.is_valid() or unknown:
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        errors.update({name: [_("不允许的字段")] for name in unknown})
-        raise InvalidInput(fields=errors)
-    return form.cleaned_data
 
 
 def _of_project(model, pk, project: Project, field: str, message: str):
@@ -137,7 +128,7 @@ def procurement_record(*, actor, project: Project, data: dict[str, Any]) -> Proc
     if not perms.has_perm("construction.record_procurement", actor, project):
         raise permission_denied(actor=actor, obj=project, action="procurement.record",
                                 power_rule="art19.owner_unit_builds")
-    values = _form(ProcurementForm, data)
+    values = clean_input(ProcurementForm, data)
 
     def write(locked, results):
         procurement = Procurement.objects.create(project=locked, recorded_by=actor, **{
@@ -155,7 +146,7 @@ def contract_record(*, actor, project: Project, data: dict[str, Any]) -> Contrac
     if not perms.has_perm("construction.record_contract", actor, project):
         raise permission_denied(actor=actor, obj=project, action="contract.record",
                                 power_rule="art19.owner_unit_builds")
-    values = _form(ContractForm, data)
+    values = clean_input(ContractForm, data)
     procurement = _of_project(Procurement, values.pop("procurement_id", None), project, "procurement_id",
                               _("须为本项目的采购"))
 
@@ -176,7 +167,7 @@ def payment_record(*, actor, project: Project, data: dict[str, Any]) -> Payment:
     if not perms.has_perm("construction.record_payment", actor, project):
         raise permission_denied(actor=actor, obj=project, action="payment.record",
                                 power_rule="art19.payment_recorders")
-    values = _form(PaymentForm, data)
+    values = clean_input(PaymentForm, data)
     contract = _of_project(Contract, values.pop("contract_id", None), project, "contract_id", _("须为本项目的合同"))
 
     def write(locked, results):
@@ -203,7 +194,7 @@ def pool_add(*, actor, jurisdiction, data: dict[str, Any]) -> SupervisionPoolEnt
     from itgov.organizations.models import Unit
 
     _power(actor, "construction.manage_pool", None, "pool.add", "art19.drc_keeps_pool")
-    values = _form(PoolEntryForm, data)
+    values = clean_input(PoolEntryForm, data)
     firm = Unit.objects.filter(pk=values.pop("firm_id"), jurisdiction=jurisdiction).first()
     if firm is None:
         raise InvalidInput(fields={"firm_id": [_("须为本区登记的单位")]})
@@ -247,7 +238,7 @@ def supervisor_appoint(*, actor, project: Project, data: dict[str, Any]) -> Supe
     """The owner unit appoints the project's supervisor from the pool of the year it appoints (art. 19); the fee
     sits inside the approved estimate's supervision fee."""
     _power(actor, "construction.appoint_supervisor", project, "supervision.appoint", "art19.owner_unit_builds")
-    values = _form(AppointmentForm, data)
+    values = clean_input(AppointmentForm, data)
     contract = _of_project(Contract, values.pop("contract_id", None), project, "contract_id", _("须为本项目的合同"))
     firm_id = values.pop("firm_id")
     entry = (SupervisionPoolEntry.objects.filter(jurisdiction=project.owner_unit.jurisdiction, firm_id=firm_id,
@@ -272,7 +263,7 @@ def supervisor_appoint(*, actor, project: Project, data: dict[str, Any]) -> Supe
 def supervision_report_file(*, actor, project: Project, data: dict[str, Any]) -> SupervisionReport:
     """The appointed supervisor reports on progress, quality, issues and recommendations (art. 19)."""
     _power(actor, "construction.report_supervision", project, "supervision.report", "art19.supervisor_reports")
-    values = _form(SupervisionReportForm, data)
+    values = clean_input(SupervisionReportForm, data)
     if project.status not in BUILDING:
         raise Conflict(_("项目不在建设中(当前状态“%(s)s”),不能报送监理报告") % {"s": project.get_status_display()})
     appointment = SupervisionAppointment.objects.select_related("firm").get(project=project)
@@ -346,7 +337,7 @@ def monitoring_submit(*, actor, project: Project, data: dict[str, Any]) -> Monit
 
     _power(actor, "construction.submit_monitoring", project, "monitoring.submit", "art19.owner_unit_builds")
     rows = data.get("values")
-    values = _form(MonitoringForm, {k: v for k, v in data.items() if k != "values"})
+    values = clean_input(MonitoringForm, {k: v for k, v in data.items() if k != "values"})
     if project.status not in BUILDING:
         raise Conflict(_("项目不在建设中(当前状态“%(s)s”),不能报送绩效监控") % {"s": project.get_status_display()})
     baseline = current_baseline(project)
@@ -376,7 +367,7 @@ def milestone_record(*, actor, project: Project, milestone_id, data: dict[str, A
     from itgov.approvals.selectors import current_baseline
 
     _power(actor, "construction.record_milestone", project, "milestone.record", "art19.owner_unit_builds")
-    values = _form(MilestoneForm, data)
+    values = clean_input(MilestoneForm, data)
     if project.status not in BUILDING:
         raise Conflict(_("项目不在建设中(当前状态“%(s)s”),不能登记里程碑") % {"s": project.get_status_display()})
     baseline = current_baseline(project)
@@ -402,7 +393,7 @@ def milestone_record(*, actor, project: Project, milestone_id, data: dict[str, A
 def risk_assess(*, actor, project: Project, data: dict[str, Any]) -> RiskAssessment:
     """DRC's assessment, 1 (high risk) to 5 (low); the overall rating follows (IT Dashboard)."""
     _power(actor, "construction.assess_risk", project, "risk.assess", "art19.drc_assesses")
-    values = _form(RiskAssessmentForm, data)
+    values = clean_input(RiskAssessmentForm, data)
     if project.status not in BUILDING:
         raise Conflict(_("项目不在建设中(当前状态“%(s)s”),不评估建设风险") % {"s": project.get_status_display()})
     with transaction.atomic():
@@ -471,7 +462,7 @@ def change_submit(*, actor, project: Project, data: dict[str, Any]) -> ChangeReq
     from itgov.rules.measures.ch4_construction import classify_change
 
     _power(actor, "construction.submit_change", project, "change.submit", "art19.owner_unit_builds")
-    values = _form(ChangeForm, data)
+    values = clean_input(ChangeForm, data)
     if project.status not in BUILDING:
         raise Conflict(_("项目不在建设中(当前状态“%(s)s”),不能提出变更") % {"s": project.get_status_display()})
     baseline = current_baseline(project)
@@ -545,7 +536,7 @@ def change_decide(*, actor, project: Project, change: ChangeRequest, data: dict[
     """DRC approves or refuses a change in the change procedure (art. 20). An approved change of the estimate
     is the estimate the project is held to from then on."""
     _power(actor, "construction.decide_change", project, "change.decide", "art20.drc_decides_change")
-    values = _form(DecisionForm, data)
+    values = clean_input(DecisionForm, data)
     try:
         with transaction.atomic():
             locked = ChangeRequest.objects.select_for_update().get(pk=change.pk)
@@ -583,7 +574,7 @@ def change_decide(*, actor, project: Project, change: ChangeRequest, data: dict[
 def incident_report(*, actor, project: Project, data: dict[str, Any]) -> Incident:
     """The unit reports a serious delay, a major loss or another major problem to DRC (art. 21)."""
     _power(actor, "construction.report_incident", project, "incident.report", "art21.owner_unit_reports")
-    values = _form(IncidentForm, data)
+    values = clean_input(IncidentForm, data)
     if project.status not in BUILDING:
         raise Conflict(_("项目不在建设中(当前状态“%(s)s”)") % {"s": project.get_status_display()})
     with transaction.atomic():
@@ -609,7 +600,7 @@ def _set_incident(incident: Incident | None, status: str, actor, note: str = "")
 def incident_dismiss(*, actor, project: Project, incident: Incident, data: dict[str, Any]) -> Incident:
     """A proposed or reported problem that calls for no measure (reasons recorded)."""
     _power(actor, "construction.order_rectification", project, "incident.dismiss", "art21.competent_bureaus")
-    values = _form(ReasonForm, data)
+    values = clean_input(ReasonForm, data)
     with transaction.atomic():
         updated = Incident.objects.filter(pk=incident.pk, status=IncidentStatus.OPEN).update(
             status=IncidentStatus.DISMISSED, handled_by=actor, handled_at=timezone.now(),
@@ -626,7 +617,7 @@ def incident_dismiss(*, actor, project: Project, incident: Incident, data: dict[
 def rectification_order(*, actor, project: Project, data: dict[str, Any]) -> RectificationOrder:
     """DRC or Finance orders the unit to rectify by a deadline (art. 21)."""
     _power(actor, "construction.order_rectification", project, "rectification.order", "art21.competent_bureaus")
-    values = _form(RectificationOrderForm, data)
+    values = clean_input(RectificationOrderForm, data)
     incident = _incident_of(project, values.pop("incident_id", None))
     if project.status not in BUILDING:
         raise Conflict(_("项目不在建设中(当前状态“%(s)s”)") % {"s": project.get_status_display()})
@@ -645,7 +636,7 @@ def rectification_respond(*, actor, project: Project, order: RectificationOrder,
     """The unit reports what it did (allowed while suspended: rectifying is what a suspended project does)."""
     _power(actor, "construction.respond_rectification", project, "rectification.respond",
            "art21.owner_unit_reports")
-    values = _form(RectificationResponseForm, data)
+    values = clean_input(RectificationResponseForm, data)
     return _move_order(order, actor, expected_version, RectificationStatus.ORDERED, events.RECTIFICATION_RESPONDED,
                        {"status": RectificationStatus.SUBMITTED, "response": values["response"].strip(),
                         "responded_by": actor, "responded_at": timezone.now()})
@@ -655,7 +646,7 @@ def rectification_review(*, actor, project: Project, order: RectificationOrder, 
                          expected_version: int | None = None) -> RectificationOrder:
     """The bureau closes the order, or sends it back for more rectification (the deadline stands)."""
     _power(actor, "construction.order_rectification", project, "rectification.review", "art21.competent_bureaus")
-    values = _form(RectificationReviewForm, data)
+    values = clean_input(RectificationReviewForm, data)
     status = RectificationStatus.CLOSED if values["accept"] else RectificationStatus.ORDERED
     changes = {"status": status, "review_note": values["note"].strip()}
     if values["accept"]:
@@ -692,7 +683,7 @@ def construction_suspend(*, actor, project: Project, data: dict[str, Any],
                          expected_version: int | None = None) -> Project:
     """DRC or Finance suspends construction (art. 21): the project can then do nothing but rectify."""
     _power(actor, SUSPEND.permission, project, SUSPEND.action, SUSPEND.power_rule)
-    values = _form(SuspendForm, data)
+    values = clean_input(SuspendForm, data)
     incident = _incident_of(project, values.get("incident_id"))
     return transition(project, SUSPEND, actor=actor, expected_version=expected_version,
                       data={"reason": values["reason"].strip(), "incident": incident})
@@ -702,7 +693,7 @@ def construction_resume(*, actor, project: Project, data: dict[str, Any],
                         expected_version: int | None = None) -> Project:
     """Resuming is a recorded decision with its reasons."""
     _power(actor, RESUME.permission, project, RESUME.action, RESUME.power_rule)
-    values = _form(ReasonForm, data)
+    values = clean_input(ReasonForm, data)
     return transition(project, RESUME, actor=actor, expected_version=expected_version,
                       data={"reason": values["reason"].strip()})
 

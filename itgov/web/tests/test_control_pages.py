@@ -850,3 +850,37 @@ def test_the_list_queries_do_not_grow_with_rated_projects(role, client_for, dist
     assert small == large and large <= 12
     html = html_of(client.get("/construction/?sort=risk"))
     assert html.count('data-flag="monitoring_overdue"') == 20  # a full page
+
+
+# --- 我的待办: the construction steps waiting for each role ---------------------------------------------------------
+
+
+def todo_links(client) -> dict[str, str]:
+    """label → link of the step buttons in 我的待办."""
+    html = html_of(client.get("/")).split('data-testid="todo"')[1].split("</section>")[0]
+    return {label.strip(): href.replace("&amp;", "&")
+            for href, label in re.findall(r'<a class="btn btn-sm[^"]*" href="([^"]+)"[^>]*>([^<]+)</a>', html)}
+
+
+def test_my_todo_brings_each_role_to_its_construction_step(client_for, district, make):
+    # given a budgeted project, and a building one with a change waiting for DRC and a rectification ordered
+    waiting, world = make("budgeted"), make("in_construction")
+    submitted_change(world)
+    services.rectification_order(actor=district.users["finance"], project=world.project, data={
+        "requirements": "补齐监理日志", "deadline": (local_today() + dt.timedelta(days=10)).isoformat()})
+    detail = f"/projects/{world.project.pk}/construction/"
+
+    # then the owner unit is asked to start the one and answer the order of the other
+    edu = todo_links(client_for("edu"))
+    assert edu["开工建设"] == f"/projects/{waiting.project.pk}/construction/"
+    assert edu["报送整改情况"] == detail + "#incidents"
+    # DRC to decide the change; Finance nothing of the change (its order waits for the unit, not for it)
+    assert todo_links(client_for("drc"))["审批变更申请"] == detail + "#changes"
+    assert "审批变更申请" not in todo_links(client_for("finance"))
+
+    # and once the unit has answered, DRC and Finance are asked to review it
+    order = world.project.rectifications.get()
+    services.rectification_respond(actor=world.owner, project=world.project, order=order,
+                                   data={"response": "已补齐"})
+    assert "报送整改情况" not in todo_links(client_for("edu"))
+    assert todo_links(client_for("finance"))["审核整改情况"] == detail + "#incidents"
