@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "itgov.approvals",
     "itgov.construction",
     "itgov.acceptance",
+    "itgov.operation",
+    "itgov.oversight",
     "itgov.api",
     "itgov.web",
     "itgov.demo",

@@ -1,10 +1,14 @@
-"""Reads of trial operation and acceptance (art. 22): the dates that govern the application."""
+"""Reads of trial operation and acceptance (art. 22, 23): the dates that govern the application, the documents it
+carries, the acceptance of the latest application and its expert group."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .models import AcceptanceApplication
+from django.db.models import Prefetch
+
+from .choices import DocumentKind, Result
+from .models import Acceptance, AcceptanceApplication, AcceptanceDocument, AcceptanceExpert
 
 
 def acceptance_dates(project, params: dict, today: dt.date) -> dict:
@@ -24,3 +28,94 @@ def acceptance_dates(project, params: dict, today: dt.date) -> dict:
 
 def applications_of(project) -> list[AcceptanceApplication]:
     return list(AcceptanceApplication.objects.filter(project=project).select_related("applied_by"))
+
+
+def required_kinds(project) -> list[str]:
+    """What this project's application must carry (art. 22, 19, 30)."""
+    from itgov.approvals.selectors import current_baseline
+    from itgov.construction.models import SupervisionAppointment
+    from itgov.rules.measures.ch4_acceptance import required_documents
+
+    baseline = current_baseline(project)
+    return required_documents(supervised=SupervisionAppointment.objects.filter(project=project).exists(),
+                              protection_level=baseline.protection_level if baseline is not None else None)
+
+
+def documents_of(project) -> list[AcceptanceDocument]:
+    """Every file uploaded, newest first within a kind (nothing is ever deleted)."""
+    return list(AcceptanceDocument.objects.filter(project=project).select_related("uploaded_by", "application"))
+
+
+def document_checklist(project, documents: list[AcceptanceDocument] | None = None) -> list[dict]:
+    """Each kind with the newest file of it and whether the application requires it."""
+    documents = documents_of(project) if documents is None else documents
+    required = set(required_kinds(project))
+    newest: dict[str, AcceptanceDocument] = {}
+    for doc in documents:
+        newest.setdefault(doc.kind, doc)
+    return [{"kind": kind, "label": label, "required": kind in required, "document": newest.get(kind)}
+            for kind, label in DocumentKind.choices if kind in required or kind in newest
+            or kind == DocumentKind.RECTIFICATION_REPORT]
+
+
+def document_case(project) -> dict:
+    """What art22.application_documents and art23.rectified_before_reapply look at, read under the lock: the kinds
+    required, the kinds uploaded, and whether a rectification report waits to be filed with the next application."""
+    uploaded = set(AcceptanceDocument.objects.filter(project=project).values_list("kind", flat=True))
+    pending_report = AcceptanceDocument.objects.filter(project=project, application__isnull=True,
+                                                       kind=DocumentKind.RECTIFICATION_REPORT).exists()
+    return {"required": required_kinds(project), "uploaded": sorted(uploaded),
+            "rectification_reported": pending_report}
+
+
+def latest_application(project) -> AcceptanceApplication | None:
+    return AcceptanceApplication.objects.filter(project=project).order_by("-number").first()
+
+
+def acceptances_of(project) -> list[Acceptance]:
+    """Every acceptance of the project, newest first, with its application, group and filing."""
+    return list(Acceptance.objects.filter(project=project)
+                .select_related("application", "organised_by", "decided_by", "suspension", "filing__filed_by",
+                                "filing__received_by")
+                .prefetch_related(Prefetch("experts", queryset=AcceptanceExpert.objects.select_related(
+                    "expert__employer_unit", "recorded_by")))
+                .order_by("-application__number"))
+
+
+def current_acceptance(project) -> Acceptance | None:
+    """The acceptance of the latest application (None when it is not organised yet)."""
+    application = latest_application(project)
+    if application is None:
+        return None
+    return (Acceptance.objects.filter(application=application)
+            .select_related("application", "organised_by", "decided_by", "suspension")
+            .prefetch_related(Prefetch("experts", queryset=AcceptanceExpert.objects.select_related(
+                "expert__employer_unit", "recorded_by"))).first())
+
+
+def passed_acceptance(project) -> Acceptance | None:
+    return (Acceptance.objects.filter(project=project, result=Result.PASSED)
+            .select_related("application").order_by("-application__number").first())
+
+
+def decision_case(project) -> dict:
+    """What the decision's rules look at, read under the lock."""
+    application = latest_application(project)
+    acceptance = Acceptance.objects.filter(application=application).first() if application else None
+    if acceptance is None:
+        return {"scheduled_on": None, "waiting": []}
+    waiting = [seat.expert.name for seat in acceptance.experts.select_related("expert") if not seat.opinion]
+    return {"scheduled_on": acceptance.scheduled_on, "waiting": waiting}
+
+
+def failures_of(project) -> int:
+    return Acceptance.objects.filter(project=project, result=Result.FAILED).count()
+
+
+def seat_for(user, project) -> AcceptanceExpert | None:
+    """The seat `user` holds in the group of the project's current acceptance (an expert's own)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    application = latest_application(project)
+    return (AcceptanceExpert.objects.filter(acceptance__application=application, expert__user=user)
+            .select_related("expert").first()) if application else None

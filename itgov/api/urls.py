@@ -16,6 +16,8 @@ from .routers import (
     devplans,
     documents,
     meta,
+    operation,
+    oversight,
     planning,
     projects,
 )
@@ -59,3 +61,5 @@ api.add_router("", approvals.router)
 api.add_router("", construction.router)
 api.add_router("", construction_control.router)
 api.add_router("", acceptance.router)
+api.add_router("", operation.router)
+api.add_router("", oversight.router)

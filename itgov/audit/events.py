@@ -95,6 +95,31 @@ CONSTRUCTION_RESUMED = "construction.resumed"
 TRIAL_OPERATION_STARTED = "acceptance.trial_started"
 ACCEPTANCE_APPLIED = "acceptance.applied"
 ACCEPTANCE_APPLICATION_FILED = "acceptance.application.filed"
+ACCEPTANCE_DOCUMENT_UPLOADED = "acceptance.document.uploaded"
+ACCEPTANCE_SCHEDULED = "acceptance.scheduled"
+ACCEPTANCE_EXPERT_ADDED = "acceptance.expert.added"
+ACCEPTANCE_EXPERT_REMOVED = "acceptance.expert.removed"
+ACCEPTANCE_EXPERT_OPINION = "acceptance.expert.opinion"
+ACCEPTANCE_PASSED = "acceptance.passed"
+ACCEPTANCE_FAILED = "acceptance.failed"
+ACCEPTANCE_REAPPLIED = "acceptance.reapplied"
+ACCEPTANCE_RECTIFICATION_REFUSED = "acceptance.rectification.refused"
+ACCEPTANCE_RECTIFICATION_OVERDUE = "acceptance.rectification.overdue"
+ACCEPTANCE_FILED = "acceptance.filed"
+ACCEPTANCE_FILING_RECEIVED = "acceptance.filing.received"
+ASSET_REGISTERED = "acceptance.asset.registered"
+
+OPERATION_STARTED = "operation.started"
+SELF_EVALUATION_SUBMITTED = "operation.self_evaluation.submitted"
+OM_ARRANGEMENT_RECORDED = "operation.om.arranged"
+OM_FUNDING_REQUESTED = "operation.om_funding.requested"
+OM_FUNDING_DECIDED = "operation.om_funding.decided"
+
+AUDIT_CASE_OPENED = "oversight.case.opened"
+AUDIT_CASE_CLOSED = "oversight.case.closed"
+AUDIT_REQUEST_SENT = "oversight.request.sent"
+AUDIT_ANSWER_SUBMITTED = "oversight.answer.submitted"
+DOSSIER_EXPORTED = "oversight.dossier.exported"
 UNIT_SUSPENDED = "approval.unit.suspended"
 UNIT_SUSPENSION_LIFTED = "approval.unit.suspension_lifted"
 ORG_UNIT_CREATED = "org.unit.created"
@@ -194,6 +219,29 @@ EVENT_TYPES: dict[str, str] = {
     TRIAL_OPERATION_STARTED: _("完成建设,开始试运行"),
     ACCEPTANCE_APPLIED: _("申请竣工验收"),
     ACCEPTANCE_APPLICATION_FILED: _("提交竣工验收申请"),
+    ACCEPTANCE_DOCUMENT_UPLOADED: _("上传竣工验收材料"),
+    ACCEPTANCE_SCHEDULED: _("安排竣工验收"),
+    ACCEPTANCE_EXPERT_ADDED: _("选派验收专家"),
+    ACCEPTANCE_EXPERT_REMOVED: _("撤换验收专家"),
+    ACCEPTANCE_EXPERT_OPINION: _("验收专家提交意见"),
+    ACCEPTANCE_PASSED: _("竣工验收通过"),
+    ACCEPTANCE_FAILED: _("竣工验收未通过"),
+    ACCEPTANCE_REAPPLIED: _("整改后重新申请验收"),
+    ACCEPTANCE_RECTIFICATION_REFUSED: _("拒不整改"),
+    ACCEPTANCE_RECTIFICATION_OVERDUE: _("验收整改逾期"),
+    ACCEPTANCE_FILED: _("验收结果报财政局备案"),
+    ACCEPTANCE_FILING_RECEIVED: _("财政局确认验收备案"),
+    ASSET_REGISTERED: _("登记项目资产"),
+    OPERATION_STARTED: _("投入正式运行"),
+    SELF_EVALUATION_SUBMITTED: _("报送绩效自评价报告"),
+    OM_ARRANGEMENT_RECORDED: _("登记运行维护安排"),
+    OM_FUNDING_REQUESTED: _("申请运行维护经费"),
+    OM_FUNDING_DECIDED: _("审核运行维护经费"),
+    AUDIT_CASE_OPENED: _("审计立项"),
+    AUDIT_CASE_CLOSED: _("审计结案"),
+    AUDIT_REQUEST_SENT: _("发出审计调阅要求"),
+    AUDIT_ANSWER_SUBMITTED: _("报送审计资料"),
+    DOSSIER_EXPORTED: _("导出项目档案"),
     UNIT_SUSPENDED: _("暂缓单位项目审批"),
     UNIT_SUSPENSION_LIFTED: _("恢复单位项目审批"),
     ORG_UNIT_CREATED: _("新增单位"),

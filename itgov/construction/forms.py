@@ -64,15 +64,23 @@ class ProcurementForm(_Dated):
 
 
 class ContractForm(_Dated):
-    DATE_FIELDS = ("signed_on",)
+    DATE_FIELDS = ("signed_on", "warranty_ends_on")
 
     title = forms.CharField(label=_("合同名称"), max_length=120, error_messages=REQUIRED)
     supplier = forms.CharField(label=_("乙方"), max_length=120, error_messages=REQUIRED)
     amount = money_field(_("合同金额(元)"))
     signed_on = date_field(_("签订日期"))
     deliverables = text_field(_("交付内容"))
+    warranty_ends_on = date_field(_("质保期截止日期"), required=False)
     procurement_id = forms.IntegerField(label=_("采购"), min_value=1, max_value=2**62, required=False,
                                         error_messages={"invalid": _("须为整数")})
+
+    def clean(self):
+        cleaned = super().clean()
+        signed, warranty = cleaned.get("signed_on"), cleaned.get("warranty_ends_on")
+        if signed and warranty and warranty < signed:
+            self.add_error("warranty_ends_on", _("质保期截止日期不得早于签订日期"))
+        return cleaned
 
 
 class PaymentForm(_Dated):

@@ -61,6 +61,8 @@ class Contract(models.Model):
     amount = models.DecimalField(_("合同金额(元)"), **MONEY)
     signed_on = models.DateField(_("签订日期"))
     deliverables = models.TextField(_("交付内容"), blank=True)
+    warranty_ends_on = models.DateField(_("质保期截止日期"), null=True, blank=True,
+                                        help_text=_("第十二条:质保期满后方可申请运行维护经费"))
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")

@@ -130,3 +130,31 @@ def transition(obj: models.Model, t: Transition, *, actor, data: dict[str, Any] 
                          rule_results=exc.violations or [{"rule": exc.rule, "article": exc.article}])
         raise
     return fresh
+
+
+def guarded_write(action: str, obj: models.Model, *, actor, write: Callable[[Any, list], Any],
+                  data: dict[str, Any] | None = None, states: frozenset[str] | None = None,
+                  state_message: Any = None, params_for: Callable[[Any], dict] | None = None):
+    """A write that is not a status change, on an object with `status` (a project): lock its row, check it is in
+    one of `states` (409), judge `action`'s rules with the profile in force (422, the refusal audited), then
+    `write(locked, rule_results)` in the same transaction (the caller audits what it wrote). Two concurrent
+    writes are judged one after the other: the second sees the first."""
+    from itgov.rules.profiles import parameters_in_force
+    from itgov.rules.registry import Case, enforce
+
+    model = type(obj)
+    try:
+        with transaction.atomic():
+            locked = model.objects.select_for_update(of=("self",)).select_related(*_related(model)).get(pk=obj.pk)
+            model.objects.filter(pk=locked.pk).update(updated_at=timezone.now())  # SQLite: the write lock now
+            if states is not None and locked.status not in states:
+                raise Conflict(state_message or _("当前状态“%(s)s”不能执行此操作") % {"s": locked.get_status_display()})
+            today = local_today()
+            params = (params_for or (lambda o: parameters_in_force(jurisdiction_of(o), today)))(locked)
+            results = enforce(action, Case(subject=locked, actor=actor, action=action, data=data or {}, on=today,
+                                           at=timezone.now()), params)
+            return write(locked, results)
+    except RuleViolation as exc:
+        audit_record_now(event_type=events.RULE_REFUSED, actor=actor, obj=obj, reason=action,
+                         rule_results=exc.violations or [{"rule": exc.rule, "article": exc.article}])
+        raise

@@ -20,6 +20,9 @@ class ProjectStatus(models.TextChoices):
     SUSPENDED = "suspended", _("暂停建设")
     TRIAL_OPERATION = "trial_operation", _("试运行")
     ACCEPTANCE_APPLIED = "acceptance_applied", _("已申请验收")
+    RECTIFYING = "rectifying", _("验收整改中")
+    ACCEPTED = "accepted", _("已通过验收")
+    IN_OPERATION = "in_operation", _("运行中")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
@@ -27,9 +30,11 @@ class ProjectStatus(models.TextChoices):
 MAIN_LINE = [ProjectStatus.DRAFT, ProjectStatus.PROPOSED, ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED,
              ProjectStatus.INITIATION_SUBMITTED, ProjectStatus.UNDER_REVIEW, ProjectStatus.APPROVED,
              ProjectStatus.BUDGETED, ProjectStatus.IN_CONSTRUCTION, ProjectStatus.TRIAL_OPERATION,
-             ProjectStatus.ACCEPTANCE_APPLIED]
+             ProjectStatus.ACCEPTANCE_APPLIED, ProjectStatus.ACCEPTED, ProjectStatus.IN_OPERATION]
 # Statuses off the main line, shown at a place on it: a suspended project is still in construction (art. 21).
-ON_LINE_AS = {ProjectStatus.SUSPENDED: ProjectStatus.IN_CONSTRUCTION}
+# A project rectifying after a failed acceptance applies again (art. 23).
+ON_LINE_AS = {ProjectStatus.SUSPENDED: ProjectStatus.IN_CONSTRUCTION,
+              ProjectStatus.RECTIFYING: ProjectStatus.ACCEPTANCE_APPLIED}
 # A construction plan may be declared for a reserve project, and for one continuing towards construction
 # (art. 9: class A funds continuing projects in full).
 CONSTRUCTION_DECLARABLE = frozenset({ProjectStatus.IN_RESERVE, ProjectStatus.PLANNED, ProjectStatus.INITIATION_SUBMITTED,

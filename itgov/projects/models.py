@@ -49,6 +49,9 @@ class Project(TimeStamped):
     construction_started_at = models.DateTimeField(_("开工时间"), null=True, blank=True)
     trial_started_on = models.DateField(_("试运行开始日期"), null=True, blank=True,
                                         help_text=_("第二十二条:试运行满三个月方可申请竣工验收,应在半年内申请"))
+    accepted_on = models.DateField(_("验收通过日期"), null=True, blank=True)
+    operation_started_on = models.DateField(_("投入运行日期"), null=True, blank=True,
+                                            help_text=_("第二十三条:验收通过后方可投入正式运行;第二十四条:自评价期限由此起算"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 

@@ -65,10 +65,12 @@ def supervises(user, project) -> bool:
 
 
 def is_on_panel(user, project) -> bool:
-    """An expert sees the projects whose application is on its panel (art. 28), and no other."""
+    """An expert sees the projects whose application is on its panel (art. 28) or whose acceptance has it in the
+    expert group (art. 22), and no other."""
     if not user.has_role(Role.EXPERT) or project.pk is None:
         return False
-    return project.applications.filter(review__panel__expert__user=user).exists()
+    return (project.applications.filter(review__panel__expert__user=user).exists()
+            or project.acceptances.filter(experts__expert__user=user).exists())
 
 
 def can_list_projects(user) -> bool:
@@ -87,6 +89,7 @@ def visible_projects_q(user) -> Q:
     participating = (Q(Exists(ProjectParticipant.objects.filter(participating_units, project=OuterRef("pk"))))
                      if participating_units is not None else nothing)
     on_panel = (Q(Exists(Project.objects.filter(pk=OuterRef("pk"), applications__review__panel__expert__user=user)))
+                | Q(Exists(Project.objects.filter(pk=OuterRef("pk"), acceptances__experts__expert__user=user)))
                 if user.has_role(Role.EXPERT) else nothing)
     supervised = nothing
     if user.has_role(Role.SUPERVISOR):

@@ -19,7 +19,7 @@ SECTIONS = {
 
 # The navigation in the order of a project's life: plan, propose, reserve, declare, fund, approve; then reference.
 ORDER = ["home", "devplans", "projects", "reserve", "declarations", "plans", "approvals", "expert_reviews",
-         "suspensions", "construction", "rules", "audit", "sysadmin", "api"]
+         "suspensions", "construction", "acceptance", "operation", "oversight", "rules", "audit", "sysadmin", "api"]
 
 
 def _modules():
@@ -31,11 +31,13 @@ def _modules():
         views_control,
         views_devplans,
         views_documents,
+        views_operation,
+        views_oversight,
         views_plans,
     )
 
     return (views_devplans, views_plans, views_documents, views_application, views_approvals, views_construction,
-            views_control, views_acceptance)
+            views_control, views_acceptance, views_operation, views_oversight)
 
 
 def _section(request) -> str:

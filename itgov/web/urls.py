@@ -10,6 +10,8 @@ from . import (  # noqa: F401  (converters first)
     views_control,
     views_devplans,
     views_documents,
+    views_operation,
+    views_oversight,
     views_plans,
 )
 
@@ -39,4 +41,5 @@ urlpatterns = [
 ]
 urlpatterns += (views_devplans.urlpatterns + views_plans.urlpatterns + views_documents.urlpatterns
                 + views_application.urlpatterns + views_approvals.urlpatterns + views_construction.urlpatterns
-                + views_control.urlpatterns + views_acceptance.urlpatterns)
+                + views_control.urlpatterns + views_acceptance.urlpatterns + views_operation.urlpatterns
+                + views_oversight.urlpatterns)

@@ -89,8 +89,9 @@ class ContractPageForm(ContractForm):
         self.fields["procurement_id"].widget = forms.Select(
             choices=[("", _("不关联采购")), *[(p.pk, p.title) for p in procurements]])
         self.fields["deliverables"].widget.attrs.update(rows="2")
-        _dates(self, "signed_on")
+        _dates(self, "signed_on", "warranty_ends_on")
         _money(self, "amount")
+        self.fields["warranty_ends_on"].help_text = _("第十二条:质保期满后方可申请运行维护经费")
         self.fields["amount"].help_text = _("第二十条:合同金额合计不得超过核定的总投资概算")
         bootstrap(self)
 

@@ -122,6 +122,7 @@ class ConstructionContractOut(Schema):
     amount_wan: str
     signed_on: dt.date
     deliverables: str
+    warranty_ends_on: dt.date | None = Field(..., description="质保期截止日期(第十二条:质保期满后方可申请运维经费)")
     recorded_at: dt.datetime
     recorded_by: str | None
 
@@ -189,6 +190,7 @@ class ConstructionContractIn(Schema):
     amount: Money = Field(..., description="合同金额(元);项目合同合计不得超过核定概算(第二十条)")
     signed_on: dt.date = Field(..., description="签订日期")
     deliverables: Text = Field("", description="交付内容")
+    warranty_ends_on: dt.date | None = Field(None, description="质保期截止日期,不早于签订日期(第十二条)")
     procurement_id: int | None = Field(None, ge=1, le=MAX_ID, description="所依据的本项目采购")
 
 

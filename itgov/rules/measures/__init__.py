@@ -8,5 +8,7 @@ from . import (  # noqa: F401
     ch3_approval,
     ch4_acceptance,
     ch4_construction,
+    ch4_operation,
+    ch4_oversight,
     ch5_data,
 )

@@ -379,7 +379,7 @@ def reapproval_over_ratio(case: Case, params) -> Outcome:
 @register("art20.no_unapproved_deviation", article=20, scope="project",
           title=_("不得随意变更技术方案和投资规模,否则不予验收"),
           message=_("项目存在未经批准的变更或超概算,不予验收"),
-          actions=("acceptance.apply",))
+          actions=("acceptance.apply", "acceptance.reapply", "acceptance.pass"))
 def no_unapproved_deviation(case: Case, params) -> Outcome:
     from itgov.construction.selectors import deviations
 

@@ -1,0 +1,1 @@
+"""Audit cooperation (art. 25)."""
