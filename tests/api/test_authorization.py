@@ -42,6 +42,8 @@ from . import (
     matrix_construction,
     matrix_devplans,
     matrix_documents,
+    matrix_operation,
+    matrix_oversight,
     matrix_plans,
 )
 from .conftest import (
@@ -242,7 +244,8 @@ MATRIX_OPERATIONS = {(m, API + p) for m, p in [*GLOBAL_OPERATIONS.values(), *PRO
                                                *matrix_plans.OPERATIONS, *matrix_devplans.OPERATIONS,
                                                *matrix_documents.OPERATIONS, *matrix_approvals.OPERATIONS,
                                                *matrix_construction.OPERATIONS,
-                                               *matrix_acceptance.OPERATIONS]}
+                                               *matrix_acceptance.OPERATIONS, *matrix_operation.OPERATIONS,
+                                               *matrix_oversight.OPERATIONS]}
 TRANSITIONS = ("submit_proposal", "admit", "return_for_revision", "withdraw")  # the workflow table's order
 WRITES = ("update", *TRANSITIONS)
 # 403 bodies: a denial by a power rule (art. 4, art. 7) cites its article; the listing denial is plain.
