@@ -119,3 +119,47 @@ def seat_for(user, project) -> AcceptanceExpert | None:
     application = latest_application(project)
     return (AcceptanceExpert.objects.filter(acceptance__application=application, expert__user=user)
             .select_related("expert").first()) if application else None
+
+
+# --- DRC's acceptance calendar (art. 22, 23) ---------------------------------------------------------------------
+
+CALENDAR_KINDS = ("acceptance", "may_apply", "application_due", "rectification_due")
+
+
+def calendar_entries(user, first: dt.date, last: dt.date) -> list[dict]:
+    """What falls due between `first` and `last` (inclusive) on the projects `user` sees, in date order: the
+    acceptances scheduled (`acceptance`), the first day a project on trial may apply (`may_apply`, T +
+    `min_trial_run`) and the last day it applies on time (`application_due`, T + `acceptance_window`), and the
+    rectification deadlines of failed acceptances (`rectification_due`). Each: {date, kind, project, acceptance}."""
+    from itgov.core.dates import add_months
+    from itgov.projects.choices import ProjectStatus as S
+    from itgov.projects.models import Project
+    from itgov.projects.policies import visible_projects_q
+    from itgov.rules.profiles import parameters_in_force
+
+    visible = Project.objects.filter(visible_projects_q(user))
+    entries: list[dict] = []
+    scheduled = (Acceptance.objects.filter(project__in=visible, scheduled_on__range=(first, last))
+                 .select_related("project__owner_unit", "application"))
+    entries += [{"date": a.scheduled_on, "kind": "acceptance", "project": a.project, "acceptance": a}
+                for a in scheduled]
+    failed = (Acceptance.objects.filter(project__in=visible, result=Result.FAILED, project__status=S.RECTIFYING,
+                                        rectification_due_on__range=(first, last))
+              .select_related("project__owner_unit", "application"))
+    entries += [{"date": a.rectification_due_on, "kind": "rectification_due", "project": a.project, "acceptance": a}
+                for a in failed]
+    on_trial = list(visible.filter(status=S.TRIAL_OPERATION, trial_started_on__isnull=False)
+                    .select_related("owner_unit__jurisdiction"))
+    params_of: dict[int, dict] = {}
+    for project in on_trial:
+        jurisdiction = project.owner_unit.jurisdiction
+        if jurisdiction.pk not in params_of:
+            params_of[jurisdiction.pk] = parameters_in_force(jurisdiction, first)
+        params = params_of[jurisdiction.pk]
+        for kind, name in (("may_apply", "min_trial_run"), ("application_due", "acceptance_window")):
+            if params.get(name):
+                day = add_months(project.trial_started_on, int(params[name]))
+                if first <= day <= last:
+                    entries.append({"date": day, "kind": kind, "project": project, "acceptance": None})
+    entries.sort(key=lambda e: (e["date"], CALENDAR_KINDS.index(e["kind"]), e["project"].pk))
+    return entries
