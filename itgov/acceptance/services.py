@@ -286,6 +286,7 @@ def _suspend_unit(acceptance: Acceptance, actor, reason: str) -> None:
     suspension = UnitSuspension.objects.create(unit=unit, project=acceptance.project, reason=reason,
                                                started_at=timezone.now(), created_by=actor)
     Acceptance.objects.filter(pk=acceptance.pk).update(suspension=suspension)
+    acceptance.suspension = suspension
     audit_record(event_type=events.UNIT_SUSPENDED, actor=actor, obj=suspension, project_id=acceptance.project_id,
                  after={"unit": unit.name, "reason": reason, "acceptance": acceptance.pk})
 

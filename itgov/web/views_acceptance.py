@@ -1,32 +1,74 @@
-"""Pages of trial operation and the acceptance application (art. 22, 20): the section 试运行与验收申请 of a project's
-construction page — day T, the first day the unit may apply (T + `min_trial_run` months), the day it should have
-applied by (T + `acceptance_window` months) and where today stands; the owner unit's two forms (完成建设,开始试运行;
-申请竣工验收) and the applications filed.
+"""Pages of trial operation, acceptance and rectification (art. 22, 23, 20).
+
+- The section 试运行与验收申请 of a project's construction page: day T, the first day the unit may apply (T +
+  `min_trial_run` months), the day it should have applied by (T + `acceptance_window` months) and where today
+  stands; the owner unit's two forms (完成建设,开始试运行; 申请竣工验收) and the applications filed.
+- A project's page 竣工验收 (/projects/<id>/acceptance/): the dates, the checklist of the documents the application
+  carries (upload, download audited as file.downloaded), the applications, each acceptance with DRC's schedule,
+  the expert group (from the pool, a conflict of interest marked 应当回避), the opinions, the decision (通过 / 不通过
+  with findings and a rectification deadline, overdue the day after), the owner unit's reapplication or refusal to
+  rectify, the unit suspension it caused, the filing with Finance and the asset register.
+- The list 验收管理 (/acceptance/) by status, and DRC's acceptance calendar (/acceptance/calendar/?month=YYYY-MM).
 
 Thin like views_control: which forms a user is shown comes from the policies (display only); each POST parses
-input, calls itgov.acceptance.services with the project's version and redirects with a message (PRG). A refused POST
-re-renders the construction page with its form's input kept and the domain error (400 on the fields, 409, 422
-naming the rule's article); a 403 cites the rule that gives the power; a project the user may not see is a 404."""
+input, calls itgov.acceptance.services (with the project's version where the status changes) and redirects with a
+message (PRG). A refused POST re-renders its page with the form's input kept and the domain error (400 on the
+fields, 409, 422 naming the rule's article); a 403 cites the rule that gives the power; a project the user may not
+see, or a record not of that project, is a 404."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
+
 import rules as perms
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from itgov.acceptance import selectors, services
-from itgov.acceptance.forms import ApplyForm, CompleteForm
-from itgov.core.dates import SHANGHAI, local_today
+from itgov.acceptance.choices import DocumentKind, Result
+from itgov.acceptance.forms import (
+    ApplyForm,
+    AssetForm,
+    CompleteForm,
+    DocumentForm,
+    FilingForm,
+    OpinionForm,
+    PassForm,
+    ReapplyForm,
+    RefuseForm,
+    ScheduleForm,
+)
+from itgov.acceptance.models import Acceptance, AcceptanceApplication, AcceptanceDocument, AcceptanceExpert, Asset
+from itgov.access.scoping import is_bureau_user
+from itgov.accounts.choices import Role
+from itgov.approvals.forms import date_field
+from itgov.core.dates import SHANGHAI, add_months, local_today
+from itgov.core.errors import Forbidden, InvalidInput, NotFound
+from itgov.core.workflow import permission_denied
+from itgov.organizations.choices import UnitKind
+from itgov.organizations.models import Unit
 from itgov.projects import selectors as project_selectors
 from itgov.projects.choices import ProjectStatus
 from itgov.rules.profiles import parameters_in_force
+from itgov.rules.registry import Case, evaluate, get_rule
 
 from .converters import route
 from .errors import domain_errors
 from .forms import bootstrap
-from .views_construction import FORM_ERRORS, _dates
-from .views_control import _done, _Forms, _post, _refused, _texts, _version, _version_of
+from .htmx import is_partial
+from .views_construction import FORM_ERRORS, _dates, _money
+from .views_control import _done, _Forms, _post, _refused, _select, _texts, _version, _version_of
 
 S = ProjectStatus
 # Where today stands in trial operation (art. 22): before T + 3 months, from then to T + 6 months, after.
@@ -154,14 +196,3 @@ def construction_acceptance(request, project_id):
     return _done(request, fresh, _("已申请竣工验收,待区发改委(大数据局)组织验收"), "acceptance")
 
 
-# --- wiring -------------------------------------------------------------------------------------------------
-
-urlpatterns: list = [
-    route("projects/<project>/construction/trial/", construction_trial, "construction_trial"),
-    route("projects/<project>/construction/acceptance/", construction_acceptance, "construction_acceptance"),
-]
-SECTIONS: dict[str, str] = {p.name: "construction" for p in urlpatterns}
-
-
-def nav_items(user) -> list[dict]:
-    return []

@@ -18,6 +18,7 @@ from itgov.core.dates import add_months, local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from itgov.projects.models import Project
 from itgov.rules.profiles import parameters_in_force
+from tests.acceptance_world import upload_required
 from tests.construction_world import construction_maker
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,8 @@ def first_day(months: int, condition) -> dt.date:
 
 
 def on_trial(district, trial: dt.date | None = None):
-    """A project of edu that started construction long ago and went on trial on `trial` (today by default)."""
+    """A project of edu that started construction long ago and went on trial on `trial` (today by default), the
+    documents its application carries uploaded."""
     world = construction_maker(district)("in_construction")
     Project.objects.filter(pk=world.project.pk).update(
         construction_started_at=timezone.now() - dt.timedelta(days=800))
@@ -47,6 +49,7 @@ def on_trial(district, trial: dt.date | None = None):
     services.trial_start(actor=world.owner, project=fresh(world.project),
                          data={"trial_started_on": trial.isoformat()})
     world.project, world.trial = fresh(world.project), trial
+    upload_required(world)
     return world
 
 
@@ -148,6 +151,7 @@ def test_no_application_while_a_change_is_unapproved(district):
     Project.objects.filter(pk=world.project.pk).update(construction_started_at=timezone.now() - dt.timedelta(days=800))
     services.trial_start(actor=world.owner, project=fresh(world.project),
                          data={"trial_started_on": add_months(local_today(), -4).isoformat()})
+    upload_required(world)
 
     # then the application is refused until DRC decides the change
     error = refused(lambda: apply(world), "art20.no_unapproved_deviation", "第二十条")
