@@ -163,3 +163,46 @@ def calendar_entries(user, first: dt.date, last: dt.date) -> list[dict]:
                     entries.append({"date": day, "kind": kind, "project": project, "acceptance": None})
     entries.sort(key=lambda e: (e["date"], CALENDAR_KINDS.index(e["kind"]), e["project"].pk))
     return entries
+
+
+# --- 我的待办 (art. 22, 23) ----------------------------------------------------------------------------------------
+
+
+def awaiting_acceptance_q(user):
+    """The projects whose acceptance step waits for `user`: its units' projects on trial (to apply), rectifying
+    (to rectify and apply again) or accepted without the filing with Finance; for DRC those applied (to organise and
+    decide); for an expert those whose group waits for its opinion; for Finance the filings to confirm."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from itgov.access.scoping import scope_q
+    from itgov.accounts.choices import Role
+    from itgov.projects.choices import ProjectStatus as S
+
+    from .models import AcceptanceFiling
+
+    waiting = Q(pk__in=[])
+    own = scope_q(user, "owner_unit", Role.OWNER)
+    if own is not None:
+        unfiled = ~Q(Exists(AcceptanceFiling.objects.filter(acceptance__project=OuterRef("pk"))))
+        waiting |= own & (Q(status__in=[S.TRIAL_OPERATION, S.RECTIFYING]) | (Q(status=S.ACCEPTED) & unfiled))
+    if user.has_role(Role.DRC):
+        waiting |= Q(status=S.ACCEPTANCE_APPLIED)
+    if user.has_role(Role.EXPERT):
+        waiting |= Q(Exists(AcceptanceExpert.objects.filter(acceptance__project=OuterRef("pk"), expert__user=user,
+                                                            opinion="", acceptance__result="")))
+    if user.has_role(Role.FINANCE):
+        waiting |= Q(Exists(AcceptanceFiling.objects.filter(acceptance__project=OuterRef("pk"),
+                                                            received_at__isnull=True)))
+    return waiting
+
+
+def with_acceptance_marks(qs):
+    """Annotate what 我的待办 needs to name the acceptance step: `acceptance_filed`, `filing_unreceived`."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import AcceptanceFiling
+
+    return qs.annotate(
+        acceptance_filed=Exists(AcceptanceFiling.objects.filter(acceptance__project=OuterRef("pk"))),
+        filing_unreceived=Exists(AcceptanceFiling.objects.filter(acceptance__project=OuterRef("pk"),
+                                                                 received_at__isnull=True)))

@@ -142,15 +142,20 @@ def load_demo() -> dict[str, object]:
         pool_created = _supervision_pool(users, units, gulou)
         construction_created, construction_notes = _construction(users, units)
         notes += construction_notes
+        from .history import load_history
+
+        history_created, history_notes = load_history(users, units, gulou)
+        notes += history_notes
         if created or plans_created or approvals_created or suspensions_created or pool_created \
-                or construction_created:
+                or construction_created or history_created:
             audit_record(event_type=events.DEMO_LOADED, after={
                 "projects": created, "annual_plans": plans_created, "approvals": approvals_created,
                 "suspensions": suspensions_created, "pool_entries": pool_created,
-                "construction": construction_created})
+                "construction": construction_created, "history": history_created})
     counts = {"units": len(units), "users": len(users), "projects_created": created,
               "projects": Project.objects.count(), "annual_plans_created": plans_created,
-              "approvals_created": approvals_created, "construction_created": construction_created}
+              "approvals_created": approvals_created, "construction_created": construction_created,
+              "history_created": history_created}
     return {**counts, "notes": notes} if notes else counts
 
 
@@ -400,7 +405,7 @@ def _approvals(users, units, gulou) -> tuple[int, list[str]]:
     return made, notes
 
 
-def _approval(spec: dict, project: Project, users, units, gulou, today) -> None:
+def _approval(spec: dict, project: Project, users, units, gulou, today, *, letter: bool = True) -> None:
     from itgov.approvals import services as approvals
 
     owner = users[OWNER_ALIASES.get(project.owner_unit.code, project.owner_unit.code)]
@@ -436,7 +441,7 @@ def _approval(spec: dict, project: Project, users, units, gulou, today) -> None:
     if state == "under_review":
         return
     approvals.initiation_approve(actor=drc, project=_fresh(project), data=spec["decision"])
-    if project.name not in CONSTRUCTION_PROJECTS:
+    if letter and project.name not in CONSTRUCTION_PROJECTS:
         # A construction story's letter is rendered as the app would, after the commit (huey) or on the first
         # download: WeasyPrint takes about a second a letter, and the demo loads fast.
         _letter(project)

@@ -43,7 +43,7 @@ def evaluation_status(project, params: dict, today: dt.date, evaluation=_UNREAD)
     else:
         state = EvaluationState.OVERDUE
     return {"operation_started_on": g, "opens": opens, "closes": closes, "state": str(state),
-            "state_label": EvaluationState(state).label}
+            "state_label": str(EvaluationState(state).label)}
 
 
 def evaluation_targets(project) -> list:

@@ -95,11 +95,14 @@ def self_evaluation_submit(*, actor, project: Project, data: dict[str, Any]) -> 
 
     _power(actor, "operation.self_evaluate", project, "operation.self_evaluate", "art24.owner_unit_operates")
     rows = data.get("values")
-    values = clean_input(f.EvaluationForm, {k: v for k, v in data.items() if k != "values"})
-    targets = selectors.evaluation_targets(project)
-    items, errors = _evaluation_values(targets, rows if rows is not None else [])
-    if errors:
-        raise InvalidInput(fields=errors)
+    errors: dict = {}
+    try:
+        values = clean_input(f.EvaluationForm, {k: v for k, v in data.items() if k != "values"})
+    except InvalidInput as exc:
+        values, errors = {}, dict(exc.fields)
+    items, row_errors = _evaluation_values(selectors.evaluation_targets(project), rows if rows is not None else [])
+    if errors or row_errors:
+        raise InvalidInput(fields={**errors, **row_errors})
 
     def write(locked, results):
         if SelfEvaluation.objects.filter(project=locked).exists():

@@ -48,7 +48,7 @@ class IdListField(forms.Field):
 class CaseOpenForm(forms.Form):
     title = forms.CharField(label=_("审计事项"), max_length=120, error_messages=REQUIRED)
     scope = text_field(_("审计范围和内容"), required=True)
-    project_ids = IdListField(label=_("被审计项目"))
+    project_ids = IdListField(label=_("被审计项目"), error_messages={"required": _("至少选择一个被审计项目")})
 
 
 class CaseAddProjectForm(forms.Form):

@@ -53,10 +53,12 @@ def projects_awaiting_action(user) -> QuerySet[Project]:
     """What waits for this user (我的待办): its own units' drafts (returned ones included) and planned projects
     still to apply for approval; for DRC, the proposals waiting for admission; the approval stage's steps
     (approvals.selectors.projects_awaiting_approval_q: DRC's reviews, Finance's budgets, a participant's
-    confirmation, an expert's opinion); and construction control's (construction.selectors.awaiting_control_q:
-    a start, a change to decide, a problem, a rectification)."""
+    confirmation, an expert's opinion); construction control's (construction.selectors.awaiting_control_q:
+    a start, a change to decide, a problem, a rectification); and acceptance's (acceptance.selectors.
+    awaiting_acceptance_q: apply, organise, opine, rectify, file, confirm the filing)."""
     from django.db.models import Q
 
+    from itgov.acceptance.selectors import awaiting_acceptance_q, with_acceptance_marks
     from itgov.access.scoping import scope_q
     from itgov.accounts.choices import Role
     from itgov.approvals.selectors import projects_awaiting_approval_q
@@ -64,13 +66,14 @@ def projects_awaiting_action(user) -> QuerySet[Project]:
 
     from .choices import ProjectStatus
 
-    waiting = projects_awaiting_approval_q(user) | awaiting_control_q(user)
+    waiting = projects_awaiting_approval_q(user) | awaiting_control_q(user) | awaiting_acceptance_q(user)
     own_units = scope_q(user, "owner_unit", Role.OWNER)
     if own_units is not None:
         waiting |= own_units & Q(status__in=[ProjectStatus.DRAFT, ProjectStatus.PLANNED])
     if user.has_role(Role.DRC):
         waiting |= Q(status=ProjectStatus.PROPOSED)
-    return with_control_marks(projects_visible_to(user).filter(waiting)).order_by("-updated_at", "-id")
+    return with_acceptance_marks(with_control_marks(projects_visible_to(user).filter(waiting))).order_by(
+        "-updated_at", "-id")
 
 
 def access_project_by_id(user, project_id) -> Project:

@@ -102,7 +102,7 @@ def awaiting_action(user):
     items = []
     for project in qs[:TODO_LIMIT]:
         actions = [t for t in selectors.available_transitions(user, project) if t.name != "withdraw"]
-        step = approval_step(user, project) or control_step(user, project)
+        step = approval_step(user, project) or control_step(user, project) or acceptance_step(user, project)
         if actions or step:
             items.append({"project": project, "actions": actions, "step": step})
     return items, total
@@ -145,6 +145,28 @@ def control_step(user, project) -> dict | None:
     ):
         if applies:
             return {"url": url + anchor, "label": label}
+    return None
+
+
+def acceptance_step(user, project) -> dict | None:
+    """The acceptance step waiting for the user on this project (art. 22, 23), from the marks the to-do query
+    annotated (acceptance.selectors.with_acceptance_marks)."""
+    from itgov.accounts.choices import Role
+    from itgov.projects.choices import ProjectStatus as S
+    from itgov.projects.policies import is_project_owner
+
+    owner = is_project_owner(user, project)
+    url = reverse("web:acceptance_detail", args=[project.pk])
+    for applies, label in (
+        (owner and project.status == S.TRIAL_OPERATION, _("申请竣工验收")),
+        (owner and project.status == S.RECTIFYING, _("验收整改并重新申请")),
+        (owner and project.status == S.ACCEPTED and not project.acceptance_filed, _("验收结果报财政局备案")),
+        (user.has_role(Role.DRC) and project.status == S.ACCEPTANCE_APPLIED, _("组织竣工验收")),
+        (user.has_role(Role.EXPERT) and project.status == S.ACCEPTANCE_APPLIED, _("提交验收意见")),
+        (user.has_role(Role.FINANCE) and project.filing_unreceived, _("确认验收备案")),
+    ):
+        if applies:
+            return {"url": url, "label": label}
     return None
 
 

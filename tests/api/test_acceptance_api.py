@@ -28,6 +28,7 @@ from itgov.acceptance.models import AcceptanceApplication
 from itgov.audit.models import AuditEvent
 from itgov.core.dates import SHANGHAI, add_months, local_today
 from itgov.projects.models import Project
+from tests.acceptance_world import upload_required
 from tests.construction_world import construction_maker
 
 from . import matrix_acceptance
@@ -67,8 +68,11 @@ in_construction  401 404 403 403 403 403 403 409 404 403 404
 trial_operation  401 404 403 403 403 403 403 201 404 403 404
 """),
 }
+# What the application of the supervised project (level 3, art. 30) carries, in the order the checklist shows it.
+REQUIRED_KINDS = ("completion_report", "trial_report", "supervision_report", "test_report", "settlement",
+                  "security_assessment")
 # The dossier's `actions` for each role and state: the write the role may make there.
-ACTIONS = {"in_construction": {"edu": ["complete"]}, "trial_operation": {"edu": ["apply"]}}
+ACTIONS = {"in_construction": {"edu": ["complete"]}, "trial_operation": {"edu": ["upload", "apply"]}}
 
 
 @pytest.fixture
@@ -105,7 +109,8 @@ def _start_back(project: Project, day: dt.date) -> None:
 
 def _world(district, state: str = "in_construction", *, trial: dt.date | None = None) -> SimpleNamespace:
     """edu's building project, supervised by the district's firm; in trial operation from `trial` (four months back
-    by default, construction started ten days before), through the service."""
+    by default, construction started ten days before) with the documents its application carries uploaded, through
+    the services."""
     from itgov.acceptance import services
 
     world = construction_maker(district)("in_construction")
@@ -114,6 +119,8 @@ def _world(district, state: str = "in_construction", *, trial: dt.date | None = 
         _start_back(world.project, trial - dt.timedelta(days=10))
         services.trial_start(actor=district.users["edu"], project=Project.objects.get(pk=world.project.pk),
                              data={"trial_started_on": trial})
+        world.project = Project.objects.select_related("owner_unit").get(pk=world.project.pk)
+        upload_required(world)  # what the application carries (art. 22)
     elif state != "in_construction":
         raise ValueError(state)
     world.project = Project.objects.select_related("owner_unit").get(pk=world.project.pk)
@@ -166,7 +173,11 @@ def _check_dossier(role: str, world, body: dict) -> None:
         assert (body["project"]["status_label"], body["project"]["trial_started_on"]) == ("试运行", t.isoformat())
         assert body["acceptance_dates"] == {"trial_started_on": t.isoformat(), "earliest": add_months(t, 3).isoformat(),
                                            "due": add_months(t, 6).isoformat(), "may_apply": True, "late": False}
-    assert body["applications"] == []
+    uploaded = world.state == "trial_operation"
+    assert [(i["kind"], i["required"], i["document"] is not None) for i in body["checklist"]] == [
+        *[(kind, True, uploaded) for kind in REQUIRED_KINDS], ("rectification_report", False, False)]
+    assert (len(body["documents"]), body["applications"], body["acceptances"], body["assets"]) == (
+        len(REQUIRED_KINDS) if uploaded else 0, [], [], [])
     assert body["actions"] == ACTIONS[world.state].get(role, [])
 
 
@@ -179,7 +190,7 @@ def _check_success(op: str, role: str, world, district, body: dict) -> None:
         assert body["acceptance_dates"] == {
             "trial_started_on": today.isoformat(), "earliest": add_months(today, 3).isoformat(),
             "due": add_months(today, 6).isoformat(), "may_apply": False, "late": False}
-        assert (body["applications"], body["actions"]) == ([], ["apply"])
+        assert (body["applications"], body["actions"]) == ([], ["upload", "apply"])
         assert Project.objects.filter(pk=pid).values_list("status", "trial_started_on").get() == (
             "trial_operation", today)
     elif op == "apply":
@@ -264,6 +275,8 @@ def _trial_today(api, district) -> SimpleNamespace:
     response = api("edu").post(_url("complete", world.project.pk), {"trial_started_on": local_today().isoformat()})
     assert response.status_code == 200, response.content.decode()
     world.trial = local_today()
+    world.project = Project.objects.select_related("owner_unit").get(pk=world.project.pk)
+    upload_required(world)
     return world
 
 

@@ -10,8 +10,19 @@ import datetime as dt
 import pytest
 
 from itgov.acceptance import services
-from itgov.acceptance.models import Acceptance, AcceptanceApplication, AcceptanceDocument, AcceptanceFiling, Asset
-from itgov.acceptance.selectors import calendar_entries, current_acceptance, document_checklist, required_kinds
+from itgov.acceptance.models import (
+    Acceptance,
+    AcceptanceApplication,
+    AcceptanceDocument,
+    AcceptanceFiling,
+    Asset,
+)
+from itgov.acceptance.selectors import (
+    calendar_entries,
+    current_acceptance,
+    document_checklist,
+    required_kinds,
+)
 from itgov.approvals.models import UnitSuspension
 from itgov.approvals.selectors import active_suspension
 from itgov.audit import events
@@ -311,7 +322,7 @@ def test_the_unit_files_the_passed_result_with_finance_which_confirms_it(distric
     with pytest.raises(Conflict):
         services.filing_receive(actor=district.users["finance"], project=fresh(world.project))
     assert AcceptanceFiling.objects.count() == 1
-    assert {e for e in AuditEvent.objects.filter(project_id=world.project.pk).values_list("event_type", flat=True)} \
+    assert set(AuditEvent.objects.filter(project_id=world.project.pk).values_list("event_type", flat=True)) \
         >= {events.ACCEPTANCE_FILED, events.ACCEPTANCE_FILING_RECEIVED}
 
 

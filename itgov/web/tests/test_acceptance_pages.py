@@ -21,6 +21,7 @@ from itgov.audit.models import AuditEvent
 from itgov.construction import services as construction
 from itgov.core.dates import SHANGHAI, local_today
 from itgov.projects.models import Project
+from tests.acceptance_world import acceptance_maker, upload, upload_required
 from tests.construction_world import construction_maker
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +83,14 @@ def started_long_ago(project, day: dt.date) -> None:
 T = dt.date(local_today().year - 1, 1, 31)
 
 
-def in_trial(world, t: dt.date = T) -> Project:
+def in_trial(world, t: dt.date = T, *, documents: bool = True) -> Project:
+    """Trial operation from `t`, with the documents the application must carry uploaded (art. 22)."""
     started_long_ago(world.project, t - dt.timedelta(days=200))
-    return services.trial_start(actor=world.owner, project=Project.objects.get(pk=world.project.pk),
-                                data={"trial_started_on": t.isoformat()})
+    services.trial_start(actor=world.owner, project=Project.objects.get(pk=world.project.pk),
+                         data={"trial_started_on": t.isoformat()})
+    if documents:
+        upload_required(world)
+    return Project.objects.select_related("owner_unit__jurisdiction").get(pk=world.project.pk)
 
 
 @pytest.fixture

@@ -1,0 +1,335 @@
+"""The district's recent years, acted out with the clock set back (issue 6's stories: art. 22–25, 12).
+
+The stories of this year (itgov/demo/data.py) cannot show a project accepted a year ago, an evaluation overdue or
+a warranty ended: those need years. So each project here lives its life through the services as the roles would
+have acted — proposal, the annual plan of its year, approval, budget, construction, trial operation, acceptance,
+go-live, evaluation, O&M — with `django.utils.timezone.now` set to the day each step happened (`clock`): every
+rule judges the step by its own date, and the audit trail records it then. The days are offsets from the day the
+demo loads, so the stories stay as current as the demo.
+
+Projects stay under the supervision threshold (art. 19: no supervisor needed) and are approved without an expert
+panel (the profile sets no threshold, art. 28)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+from django.db import transaction
+from django.utils import timezone
+
+from itgov.core.dates import SHANGHAI, add_months, local_today
+from itgov.projects.models import Project
+
+HOUR = 10  # each step at 10:00 Shanghai time
+
+
+@contextlib.contextmanager
+def clock(day: dt.date):
+    """`timezone.now()` is 10:00 (Shanghai) on `day` inside the block (auto_now fields and the audit trail
+    included)."""
+    moment = dt.datetime.combine(day, dt.time(HOUR), tzinfo=SHANGHAI).astimezone(dt.UTC)
+    with mock.patch.object(timezone, "now", lambda: moment):
+        yield moment
+
+
+def months_ago(today: dt.date, months: int, day: int = 0) -> dt.date:
+    return add_months(today, -months) + dt.timedelta(days=day)
+
+
+# One story a project. `approved`: months ago the plan of that year was issued and the project approved (the
+# plan is issued on the 10th of January of that year, or the approval month when it is January already); then
+# each step `months ago` (fractions as (months, days)). `outcome`: how far it goes.
+STORIES: list[dict] = [
+    {
+        "name": "鼓楼区社区矫正智慧管理平台建设项目", "owner": "justice", "kind": "business_system",
+        "construction_type": "new", "estimate": "780000.00", "responsible_person": "韩立军",
+        "responsible_phone": "025-83291127",
+        "necessity": "社区矫正对象定位核查、报到和教育学习依靠人工台账,监管漏洞难以及时发现。",
+        "content": "建设矫正对象电子档案、定位核查、在线报到和教育学习四个模块,对接公安和法院数据。",
+        "sharing": "矫正对象基本信息按有条件共享编入目录,向公安、法院部门提供核查接口。",
+        "approved": 34, "trial": 26, "applied": 22, "decided": 21, "outcome": "in_operation", "live": 20,
+        "warranty_months": 12, "experts": ["顾维民", "陶慧娟"],
+    },
+    {
+        "name": "鼓楼区文化馆数字化服务平台建设项目", "owner": "culture", "kind": "business_system",
+        "construction_type": "new", "estimate": "650000.00", "responsible_person": "孔雯",
+        "responsible_phone": "025-83291568",
+        "necessity": "文化馆活动报名、场馆预约和数字资源分散在多个小程序,群众使用不便,服务数据无法统计。",
+        "content": "建设活动报名、场馆预约、数字资源展示和服务统计四个模块,接入区统一身份认证。",
+        "sharing": "文化活动和场馆信息按无条件共享编入目录并向社会开放。",
+        "approved": 44, "trial": 36, "applied": 32, "decided": 31, "outcome": "in_operation", "live": 30,
+        "warranty_months": 24, "experts": [],
+    },
+    {
+        "name": "鼓楼区市场主体信用监管平台建设项目", "owner": "market", "kind": "business_system",
+        "construction_type": "new", "estimate": "920000.00", "responsible_person": "严卫东",
+        "responsible_phone": "025-83292245",
+        "necessity": "市场主体信用信息分散在登记、检查、处罚等系统中,分级分类监管缺少统一的信用画像。",
+        "content": "建设信用档案、信用评价、分级分类监管和联合惩戒四个模块,对接省市场监管信用平台。",
+        "sharing": "市场主体信用评价结果按有条件共享编入目录,向相关执法部门提供查询接口。",
+        "approved": 14, "trial": 6, "applied": 2, "decided": 1, "outcome": "failed", "rectify_days": 60,
+        "findings": "信用评价模型未按批复完成省平台数据对接,联合惩戒模块未通过性能测试。",
+        "warranty_months": 12, "experts": ["顾维民"],
+    },
+    {
+        "name": "鼓楼区噪声自动监测系统建设项目", "owner": "eco", "kind": "resource_database",
+        "construction_type": "new", "estimate": "560000.00", "responsible_person": "彭昊",
+        "responsible_phone": "025-83293321",
+        "necessity": "噪声投诉逐年上升,现有人工监测无法连续掌握重点区域噪声状况。",
+        "content": "建设20个噪声自动监测站点和噪声监测数据库,对接市生态环境监测平台。",
+        "sharing": "噪声监测数据按无条件共享编入目录,向城管、住建部门共享。",
+        "approved": 26, "trial": 18, "applied": 14, "decided": 13, "outcome": "failed_twice", "rectify_days": 60,
+        "reapplied": 12, "redecided": 11,
+        "findings": "12个站点数据传输不稳定,监测数据有效率仅71%,未达到批复的95%。",
+        "refindings": "整改后站点数据有效率仍为83%,仍未达到批复的95%;数据库未完成与市平台的对接。",
+        "warranty_months": 12, "experts": [],
+    },
+    {
+        "name": "湖南路街道网格化服务管理系统升级项目", "owner": "hunanlu", "kind": "business_system",
+        "construction_type": "upgrade", "estimate": "380000.00", "responsible_person": "魏芳",
+        "responsible_phone": "025-83294410",
+        "necessity": "街道网格事件上报和处置流程仍在旧系统中运行,不能对接区“一网统管”平台。",
+        "content": "升级网格事件上报、分拨处置和考核评价模块,对接区“一网统管”平台。",
+        "sharing": "网格事件数据按有条件共享编入目录,向区城管、应急部门推送。",
+        "approved": 16, "trial": 7, "outcome": "trial", "warranty_months": 12, "experts": [],
+    },
+    {
+        "name": "鼓楼区社区卫生服务中心远程会诊系统建设项目", "owner": "health", "kind": "business_system",
+        "construction_type": "new", "estimate": "690000.00", "responsible_person": "沈嘉",
+        "responsible_phone": "025-83295532",
+        "necessity": "社区卫生服务中心缺少上级医院专家支撑,疑难病例转诊率高、群众往返奔波。",
+        "content": "建设远程会诊、远程影像诊断和双向转诊三个模块,连通13家社区卫生服务中心和2家区属医院。",
+        "sharing": "会诊记录按有条件共享编入目录,向医保部门提供结算核验接口。",
+        "approved": 12, "trial": 4, "outcome": "trial_documents", "warranty_months": 12, "experts": [],
+    },
+]
+
+REVIEW = {"review_notes": "建设内容和规模合理,投资估算基本合理。", "sharing_conclusion": "adequate",
+          "sharing_opinion": "数据共享内容完整,按要求编入目录。", "expert_panel_required": False,
+          "checklist": {item: {"ok": True, "note": ""} for item in (
+              "necessity", "content_scale", "technical", "estimate", "intensive", "security", "performance")}}
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _approval_spec(story: dict, code_serial: int) -> dict:
+    """An approval story (the shape of data.APPROVALS) from the few facts of a history story: the estimate split
+    into hardware 30 %, software 50 %, integration 10 %, services the rest; a year's construction."""
+    total = Decimal(story["estimate"])
+    hardware, software, integration = ((total * Decimal(p)).quantize(Decimal("0.01")) for p in ("0.3", "0.5", "0.1"))
+    services = total - hardware - software - integration
+    return {
+        "project": story["name"], "state": "budgeted", "code_serial": code_serial, "participants": [],
+        "application": {
+            "scale": story["content"], "standards": "符合国家和省市相关技术标准,按网络安全等级保护第二级建设。",
+            "technical_approach": "部署于区政务云,复用统一身份认证和公共数据共享交换平台。",
+            "hardware": _money(hardware), "software": _money(software), "integration": _money(integration),
+            "services": _money(services), "supervision_fee": "0.00", "prework": "0.00", "other": "0.00",
+            "start": 0, "end": 6, "data_sharing_summary": story["sharing"],
+            "shared_platforms": ["gov_cloud", "identity", "data_exchange"], "protection_level": 2,
+            "security_measures": "按第二级要求建设,上线前完成等级测评。",
+        },
+        "milestones": [("完成招标采购", 1), ("系统开发部署完成", 5)],
+        "targets": [("output_quantity", "建成业务模块", "个", "4"), ("output_quality", "系统可用率", "%", "≥99"),
+                    ("benefit", "业务办理时长缩短", "%", "30"), ("satisfaction", "使用人员满意度", "%", "≥90")],
+        "data_resources": [(story["name"].removeprefix("鼓楼区").removesuffix("建设项目").removesuffix("项目") + "业务数据",
+                            "produced", "conditional", True, "系统运行产生")],
+        "documents": ["application_report", "feasibility_study"],
+        "review": REVIEW, "panel": [], "return_reason": "",
+        "decision": {"approved_estimate": story["estimate"], "control_indicators": "建设工期6个月。",
+                     "opinion": f"同意实施{story['name']},核定总投资概算{total / 10000:.2f}万元,资金由区财政安排。",
+                     "copy_to": "区财政局,区审计局"},
+        "budget": {"note": "一次安排", "lines": [(0, "general", story["estimate"])]},
+    }
+
+
+def _project_spec(story: dict) -> dict:
+    return {"name": story["name"], "owner": story["owner"], "kind": story["kind"],
+            "construction_type": story["construction_type"], "estimated_investment": story["estimate"],
+            "responsible_person": story["responsible_person"], "responsible_phone": story["responsible_phone"],
+            "necessity": story["necessity"], "construction_content": story["content"],
+            "data_sharing_intent": story["sharing"], "plan_task": None, "classified": False, "state": "in_reserve",
+            "return_reason": "", "withdraw_reason": ""}
+
+
+def load_history(users, units, gulou) -> tuple[int, list[str]]:
+    """The stories whose projects do not exist yet, all in one savepoint (their years share annual plans); returns
+    how many were told and why they were not (a plan of their year exists already, or the services refused a
+    step)."""
+    from itgov.core.errors import DomainError
+    from itgov.planning.models import AnnualPlan
+
+    from .services import _project
+
+    today = local_today()
+    stories = [s for s in STORIES if not Project.objects.filter(name=s["name"]).exists()]
+    if not stories:
+        return 0, []
+    years = sorted({months_ago(today, s["approved"]).year for s in stories})
+    taken = [y for y in years if AnnualPlan.objects.filter(jurisdiction=gulou, year=y).exists()]
+    if taken:
+        return 0, [f"历年项目演示未载入:{'、'.join(map(str, taken))}年度已有投资计划"]
+    try:
+        with transaction.atomic():
+            projects = {}
+            for story in stories:
+                year = months_ago(today, story["approved"]).year
+                with clock(dt.date(year - 1, 12, 1)):
+                    projects[story["name"]] = _project(_project_spec(story), units, users, tasks={})
+            for year in years:
+                _plan(users, year, [(projects[s["name"]], s["estimate"]) for s in stories
+                                    if months_ago(today, s["approved"]).year == year])
+            for story in stories:
+                _tell(story, STORIES.index(story), projects[story["name"]], users, units, gulou, today)
+    except DomainError as exc:
+        return 0, [f"历年项目演示未载入:{exc.message}{' ' + str(exc.fields) if exc.fields else ''}"]
+    return len(stories), []
+
+
+def _fresh(project: Project) -> Project:
+    return Project.objects.select_related("owner_unit__jurisdiction").get(pk=project.pk)
+
+
+def _plan(users, year: int, lines: list[tuple[Project, str]]) -> None:
+    """The annual plan of `year`, issued on the 2nd of January with the lines of that year's stories (class A,
+    must start: each is built within the year)."""
+    from itgov.planning import plan_services
+
+    drc = users["drc"]
+    with clock(dt.date(year, 1, 2)):
+        plan = plan_services.annual_plan_create(actor=drc, data={
+            "year": year, "capacity": "30000000.00", "note": f"{year}年度政务信息化项目投资计划"})
+        for project, amount in lines:
+            plan_services.plan_line_add(actor=drc, plan=plan, data={
+                "project_id": project.pk, "line_type": "construction", "plan_class": "A", "amount": amount,
+                "prework_amount": "0.00", "priority": 80, "must_start_reason": "上级部门明确要求当年建成。",
+                "skip_reason": "", "note": ""})
+        plan = plan_services.plan_transition(actor=drc, plan=plan, name="submit")
+        plan = plan_services.plan_transition(actor=users["finance"], plan=plan, name="cosign")
+        plan_services.plan_transition(actor=users["gov"], plan=plan, name="issue", data={
+            "document_number": f"鼓政发〔{year}〕6号"})
+
+
+def _tell(story: dict, position: int, project: Project, users, units, gulou, today: dt.date) -> None:
+    from itgov.acceptance import services as acceptance
+    from itgov.construction import services as construction
+
+    from .services import OWNER_ALIASES, _approval
+
+    owner = users[OWNER_ALIASES.get(story["owner"], story["owner"])]
+    drc = users["drc"]
+    approved = months_ago(today, story["approved"])
+    with clock(approved):
+        _approval(_approval_spec(story, 900 + position), _fresh(project), users, units, gulou, approved,
+                  letter=False)
+    started = approved + dt.timedelta(days=14)
+    trial = months_ago(today, story["trial"])
+    with clock(started):
+        construction.construction_start(actor=owner, project=_fresh(project))
+        contract = construction.contract_record(actor=owner, project=_fresh(project), data={
+            "title": f"{story['name'].removeprefix('鼓楼区')}建设合同", "supplier": "南京智汇信息技术有限公司",
+            "amount": story["estimate"], "signed_on": started.isoformat(),
+            "deliverables": story["content"],
+            "warranty_ends_on": add_months(trial, story["warranty_months"]).isoformat()})
+        construction.payment_record(actor=owner, project=_fresh(project), data={
+            "amount": _money(Decimal(story["estimate"]) * Decimal("0.3")), "paid_on": started.isoformat(),
+            "purpose": "合同预付款(30%)", "contract_id": contract.pk})
+    with clock(trial):
+        acceptance.trial_start(actor=owner, project=_fresh(project), data={"trial_started_on": trial.isoformat()})
+    if story["outcome"] == "trial":
+        return
+    with clock(trial + dt.timedelta(days=30)):
+        for kind in ("completion_report", "trial_report", "test_report"):
+            _upload(owner, project, kind)
+    if story["outcome"] == "trial_documents":
+        return
+    _apply_and_decide(story, project, owner, drc, users, gulou, today, "applied", "decided", "findings")
+    if story["outcome"] == "failed_twice":
+        with clock(months_ago(today, story["reapplied"], -5)):
+            _upload(owner, project, "rectification_report")
+        with clock(months_ago(today, story["reapplied"])):
+            acceptance.acceptance_reapply(actor=owner, project=_fresh(project), data={
+                "summary": "已按验收意见更换站点传输设备并完成数据库对接测试。"})
+        _apply_and_decide(story, project, owner, drc, users, gulou, today, None, "redecided", "refindings")
+    if story["outcome"] != "in_operation":
+        return
+    decided = months_ago(today, story["decided"])
+    with clock(decided + dt.timedelta(days=7)):
+        acceptance.filing_record(actor=owner, project=_fresh(project), data={
+            "filed_on": (decided + dt.timedelta(days=7)).isoformat(),
+            "document_number": f"{units[story['owner']].short_name}〔{decided.year}〕{position + 3}号"})
+        acceptance.asset_register(actor=owner, project=_fresh(project), data={
+            "name": "应用服务器", "category": "hardware", "quantity": 2,
+            "value": _money(Decimal(story["estimate"]) * Decimal("0.2")),
+            "custodian_unit_id": units[story["owner"]].pk, "location": "区政务云机房"})
+        acceptance.asset_register(actor=owner, project=_fresh(project), data={
+            "name": f"{story['name'].removeprefix('鼓楼区').removesuffix('建设项目')}应用软件", "category": "software",
+            "quantity": 1, "value": _money(Decimal(story["estimate"]) * Decimal("0.5")),
+            "custodian_unit_id": units[story["owner"]].pk, "location": "区政务云"})
+    with clock(decided + dt.timedelta(days=10)):
+        acceptance.filing_receive(actor=users["finance"], project=_fresh(project))
+    _operate(story, project, owner, users, today)
+
+
+def _upload(owner, project: Project, kind: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from itgov.acceptance import services as acceptance
+    from itgov.acceptance.choices import DocumentKind
+
+    from .services import _pdf
+
+    content = _pdf(["itgov demo district", f"Acceptance document: {kind}", f"Project #{project.pk}",
+                    "Placeholder of the report the owner unit uploads (art. 22)."])
+    acceptance.document_upload(actor=owner, project=_fresh(project), data={"kind": kind}, files={
+        "file": SimpleUploadedFile(f"{project.name}-{DocumentKind(kind).label}.pdf", content, "application/pdf")})
+
+
+def _apply_and_decide(story, project, owner, drc, users, gulou, today, applied_key, decided_key, findings_key):
+    """The application (the first one: its remaining documents, then apply), DRC's acceptance with its experts
+    (the expert who signs in gives the opinion itself; DRC records the others' from the meeting), the decision."""
+    from itgov.acceptance import services as acceptance
+    from itgov.acceptance.selectors import current_acceptance
+    from itgov.organizations.models import Expert
+
+    decided = months_ago(today, story[decided_key])
+    if applied_key is not None:
+        applied = months_ago(today, story[applied_key])
+        with clock(applied - dt.timedelta(days=3)):
+            _upload(owner, project, "settlement")
+        with clock(applied):
+            late = applied > add_months(months_ago(today, story["trial"]), 6)
+            acceptance.acceptance_apply(actor=owner, project=_fresh(project), data={
+                "summary": "建设内容已按批复全部完成,系统试运行稳定。",
+                "late_explanation": "等级测评机构排期推迟,测评报告晚于计划出具。" if late else ""})
+    scheduled = decided - dt.timedelta(days=7)
+    with clock(scheduled - dt.timedelta(days=10)):
+        acceptance.acceptance_schedule(actor=drc, project=_fresh(project), data={
+            "scheduled_on": scheduled.isoformat(), "location": "区大数据管理局302会议室",
+            "note": "请建设单位、承建单位和使用部门代表参加。"})
+        for name in story["experts"]:
+            expert = Expert.objects.get(jurisdiction=gulou, name=name)
+            acceptance.expert_add(actor=drc, project=_fresh(project), data={"expert_id": expert.pk})
+    result = "passed" if story["outcome"] == "in_operation" else "failed"
+    with clock(scheduled):
+        for seat in current_acceptance(_fresh(project)).experts.select_related("expert__user"):
+            actor = seat.expert.user if seat.expert.user_id else drc
+            acceptance.expert_opinion(actor=actor, project=_fresh(project), seat=seat, data={
+                "opinion": result, "opinion_text": "同意通过验收。" if result == "passed" else story[findings_key]})
+    with clock(decided):
+        if result == "passed":
+            acceptance.acceptance_pass(actor=drc, project=_fresh(project), data={
+                "decided_on": decided.isoformat(), "findings": "项目按批复完成建设内容,试运行稳定,同意通过竣工验收。"})
+        else:
+            acceptance.acceptance_fail(actor=drc, project=_fresh(project), data={
+                "decided_on": decided.isoformat(), "findings": story[findings_key],
+                "rectification_due_on": (decided + dt.timedelta(days=story["rectify_days"])).isoformat()})
+
+
+def _operate(story, project, owner, users, today) -> None:
+    """Go-live, the O&M arrangement, the self-evaluation and O&M funding (art. 23, 24, 12): the operation stage's."""
