@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itgov.audit import events
-from itgov.audit.services import audit_record
+from itgov.audit.services import audit_record, audit_record_now
 from itgov.construction.forms import clean_input
 from itgov.core.dates import local_today
 from itgov.core.errors import Conflict, InvalidInput, NotFound
@@ -78,6 +78,12 @@ def document_upload(*, actor, project: Project, data: dict[str, Any], files) -> 
 
     return guarded_write("acceptance.upload", project, actor=actor, write=write, states=UPLOADABLE,
                          state_message=_("试运行或验收整改期间方可上传验收材料"))
+
+
+def document_downloaded(*, actor, project: Project, document: AcceptanceDocument) -> None:
+    """A file of the application was downloaded: recorded (art. 25, the trail nobody can edit)."""
+    audit_record_now(event_type=events.FILE_DOWNLOADED, actor=actor, obj=document, project_id=project.pk,
+                     after={"name": document.name, "sha256": document.sha256})
 
 
 def acceptance_apply(*, actor, project: Project, data: dict[str, Any],

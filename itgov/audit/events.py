@@ -116,6 +116,7 @@ OM_FUNDING_REQUESTED = "operation.om_funding.requested"
 OM_FUNDING_DECIDED = "operation.om_funding.decided"
 
 AUDIT_CASE_OPENED = "oversight.case.opened"
+AUDIT_CASE_PROJECT_ADDED = "oversight.case.project_added"
 AUDIT_CASE_CLOSED = "oversight.case.closed"
 AUDIT_REQUEST_SENT = "oversight.request.sent"
 AUDIT_ANSWER_SUBMITTED = "oversight.answer.submitted"
@@ -238,6 +239,7 @@ EVENT_TYPES: dict[str, str] = {
     OM_FUNDING_REQUESTED: _("申请运行维护经费"),
     OM_FUNDING_DECIDED: _("审核运行维护经费"),
     AUDIT_CASE_OPENED: _("审计立项"),
+    AUDIT_CASE_PROJECT_ADDED: _("审计增列项目"),
     AUDIT_CASE_CLOSED: _("审计结案"),
     AUDIT_REQUEST_SENT: _("发出审计调阅要求"),
     AUDIT_ANSWER_SUBMITTED: _("报送审计资料"),

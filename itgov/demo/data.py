@@ -99,7 +99,7 @@ UNITS: list[dict] = [
 
 # The issuing-body prefix of a unit's document numbers (GB/T 9704): DRC's approval letters read
 # 鼓发改审〔YYYY〕N号 (art. 15).
-DOCUMENT_PREFIXES: dict[str, str] = {"drc": "鼓发改审"}
+DOCUMENT_PREFIXES: dict[str, str] = {"drc": "鼓发改审", "audit": "鼓审"}
 
 # ---------------------------------------------------------------------------------------------------
 # Expert pool (art. 22, 28). Invented people.

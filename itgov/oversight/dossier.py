@@ -15,14 +15,13 @@ sees it (projects.selectors.project_history).
 
 The archive: `manifest.json` (the export time, who exported, each file of the archive with its size and SHA-256, the
 number of rows of each model), `project.json` (the rows, as django.core.serializers "json": a fixture), `events.csv`
-and `files/<app.model>/<id>/<name>` (every FileField's file of those rows)."""
+and `files/<app.model>/<id>/<name>` (every FileField's file of those rows, under the name it was uploaded
+with where the row keeps it)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import tempfile
 import zipfile
@@ -34,9 +33,8 @@ from django.core import serializers
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from itgov.audit import events as event_types
+from itgov.audit.export import csv_lines
 from itgov.core.dates import SHANGHAI
 from itgov.projects.models import Project
 
@@ -138,39 +136,15 @@ def project_events(project: Project, user) -> QuerySet:
 
 # --- the archive -------------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["seq", "at", "event_type", "event_label", "actor_name", "unit_name", "ip", "channel", "object_type",
-               "object_id", "object_repr", "project_id", "reason", "hash"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """A cell Excel would read as a formula is prefixed with an apostrophe (as the audit page's export)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _events_csv(qs, sink) -> None:
-    """The events as CSV (UTF-8 with a BOM, so Excel reads the Chinese), written in chunks."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def drain() -> None:
-        sink.write(buffer.getvalue().encode("utf-8"))
-        buffer.seek(0)
-        buffer.truncate()
-
-    buffer.write("\ufeff")
-    writer.writerow([_("序号"), _("时间"), _("事件类型"), _("事件"), _("操作人"), _("单位"), _("IP地址"), _("渠道"),
-                     _("对象类型"), _("对象ID"), _("对象"), _("项目ID"), _("理由"), _("哈希")])
-    labels = {k: str(v) for k, v in event_types.EVENT_TYPES.items()}
-    for n, event in enumerate(qs.iterator(chunk_size=2000), 1):
-        row = {name: getattr(event, name, "") for name in CSV_COLUMNS if name not in ("at", "event_label")}
-        row["at"] = event.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
-        row["event_label"] = labels.get(event.event_type, event.event_type)
-        writer.writerow([_cell(row[name]) for name in CSV_COLUMNS])
+    """The events as the audit page exports them (itgov.audit.export), written in chunks."""
+    chunk: list[str] = []
+    for n, line in enumerate(csv_lines(qs), 1):
+        chunk.append(line)
         if n % 500 == 0:
-            drain()
-    drain()
+            sink.write("".join(chunk).encode("utf-8"))
+            chunk.clear()
+    sink.write("".join(chunk).encode("utf-8"))
 
 
 class _Hashing:
@@ -218,13 +192,15 @@ def build_archive(project: Project, user, *, at: dt.datetime | None = None):
                 for field in part.file_fields:
                     value = getattr(row, field.attname)
                     if value:
-                        attachments.append((part.label, row.pk, getattr(row, field.name)))
+                        original = getattr(row, "name", "")  # the uploaded file's own name, where kept
+                        attachments.append((part.label, row.pk, getattr(row, field.name),
+                                            original if isinstance(original, str) and original else ""))
         payload = serializers.serialize("json", objects, indent=2, ensure_ascii=False)
         member("project.json", lambda sink: sink.write(payload.encode("utf-8")))
         member("events.csv", lambda sink: _events_csv(project_events(project, user), sink))
         used: set[str] = set()
-        for label, pk, fieldfile in attachments:
-            path = f"files/{label}/{pk}/{_safe(fieldfile.name)}"
+        for label, pk, fieldfile, original in attachments:
+            path = f"files/{label}/{pk}/{_safe(original or fieldfile.name)}"
             while path in used:
                 path = path + "_"
             used.add(path)

@@ -134,7 +134,7 @@ def case_add_project(*, actor, case: AuditCase, data: dict[str, Any],
             raise Conflict(_("该项目已在本审计案件中"))
         fresh = _bump(locked, expected_version)
         fresh.projects.add(project)
-        audit_record(event_type=events.AUDIT_CASE_OPENED, actor=actor, obj=fresh, project_id=project.pk,
+        audit_record(event_type=events.AUDIT_CASE_PROJECT_ADDED, actor=actor, obj=fresh, project_id=project.pk,
                      before={"version": locked.version},
                      after={"number": fresh.number, "title": fresh.title, "project": project.name,
                             "added_project": project.pk, "version": fresh.version})

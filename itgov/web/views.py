@@ -4,7 +4,6 @@ A DomainError that escapes a view is rendered with its status by `errors.domain_
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 
 import rules as perms
@@ -24,11 +23,12 @@ from itgov.access.scoping import unit_in_scope
 from itgov.accounts.choices import Role
 from itgov.audit import access as audit_access
 from itgov.audit import events
+from itgov.audit.export import csv_lines
 from itgov.audit.models import AuditEvent
 from itgov.audit.selectors import audit_events_search
 from itgov.audit.services import audit_record_now
 from itgov.construction.models import RiskRating
-from itgov.core.dates import SHANGHAI, local_today
+from itgov.core.dates import local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from itgov.organizations.choices import UnitKind
 from itgov.organizations.models import Jurisdiction, Unit
@@ -231,6 +231,7 @@ def project_detail(request, project_id):
         "steps": stepper(project),
         "transitions": selectors.available_transitions(user, project),
         "can_edit": selectors.can_edit(user, project),
+        "can_export_dossier": perms.has_perm("oversight.export_dossier", user, project),
         # Art. 5: a classified project shows minimal metadata only.
         "compliance": [] if project.classified else selectors.project_compliance(project, actor=user),
         "history": history,
@@ -570,35 +571,6 @@ def audit_events(request):
     return response
 
 
-CSV_COLUMNS = ["seq", "at", "event_type", "event_label", "actor_name", "unit_name", "ip", "channel",
-               "object_type", "object_id", "object_repr", "project_id", "reason", "hash"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
-    """Text for a spreadsheet: a cell that Excel would read as a formula is prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_rows(qs):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # UTF-8 BOM, so Excel opens the Chinese text correctly
-    yield writer.writerow([_("序号"), _("时间"), _("事件类型"), _("事件"), _("操作人"), _("单位"), _("IP地址"),
-                           _("渠道"), _("对象类型"), _("对象ID"), _("对象"), _("项目ID"), _("理由"), _("哈希")])
-    labels = {k: str(v) for k, v in events.EVENT_TYPES.items()}
-    for event in qs.iterator(chunk_size=2000):
-        row = {name: getattr(event, name, "") for name in CSV_COLUMNS if name not in ("at", "event_label")}
-        row["at"] = event.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
-        row["event_label"] = labels.get(event.event_type, event.event_type)
-        yield writer.writerow([_cell(row[name]) for name in CSV_COLUMNS])
-
-
 @require_safe
 @domain_errors
 def audit_export(request):
@@ -609,7 +581,7 @@ def audit_export(request):
         raise InvalidInput(fields={k: list(v) for k, v in form.errors.items()})
     audit_record_now(event_type=events.FILE_DOWNLOADED, actor=user, object_repr="audit-events.csv",
                      reason=form.description())
-    response = StreamingHttpResponse(_csv_rows(audit_events_search(**form.filters(), hidden_project_ids=selectors.classified_hidden_from(request.user))),
+    response = StreamingHttpResponse(csv_lines(audit_events_search(**form.filters(), hidden_project_ids=selectors.classified_hidden_from(request.user))),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
     return response

@@ -404,8 +404,6 @@ def _acceptance_page(request, project, *, forms_in=None, errors=None, status=200
         ctx["schedule_form"] = f.get("schedule", lambda: SchedulePageForm(initial=initial))
         if current is not None:
             ctx["pool"] = _pool(user, project, current.seats, today)
-            if "expert" in errors:
-                f.used.add("expert")
             ctx["decide_form"] = f.get("decide", lambda: DecidePageForm(initial={
                 "version": project.version, "decided_on": today if current.scheduled_on <= today else None}))
     if state == S.RECTIFYING and current is not None and current.result == Result.FAILED:
@@ -422,13 +420,14 @@ def _acceptance_page(request, project, *, forms_in=None, errors=None, status=200
         if filing is not None and filing.received_at is None and perms.has_perm(
                 "acceptance.receive_filing", user, project):
             ctx["can_receive"] = True
-            if "receive" in errors:
-                f.used.add("receive")
         ctx["assets"] = list(Asset.objects.filter(project=project).select_related("custodian_unit", "registered_by"))
         ctx["assets_total"] = sum((a.value for a in ctx["assets"]), start=0)
         if perms.has_perm("acceptance.register_asset", user, project):
             ctx["asset_form"] = f.get("asset", lambda: AssetPageForm(units=_custodians(project)))
-    ctx["other_errors"] = [exc for key, exc in errors.items() if key not in f.used]
+    # The group's errors show on the current acceptance, the receipt's in the filing section, when they are shown.
+    shown = f.used | ({"expert"} if current is not None else set()) | (
+        {"receive"} if passed is not None and passed.filing_record is not None else set())
+    ctx["other_errors"] = [exc for key, exc in errors.items() if key not in shown]
     return render(request, "web/acceptance/detail.html", ctx, status=status)
 
 
@@ -472,7 +471,6 @@ def acceptance_upload(request, project_id):
 @domain_errors
 def acceptance_document(request, project_id, document_id):
     """A file of the application, to whoever sees the project; each download audited (file.downloaded)."""
-    from itgov.approvals.services import document_downloaded
 
     user = request.user
     project = project_selectors.access_project_by_id(user, project_id)
@@ -483,7 +481,7 @@ def acceptance_document(request, project_id, document_id):
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):
         raise NotFound() from None
-    document_downloaded(actor=user, project=project, document=document)
+    services.document_downloaded(actor=user, project=project, document=document)
     response = FileResponse(handle, as_attachment=True, filename=document.name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

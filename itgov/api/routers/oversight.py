@@ -132,7 +132,7 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_state_label(obj):
-        return RequestState(obj.state).label
+        return str(RequestState(obj.state).label)
 
     @staticmethod
     def resolve_answers(obj):
@@ -158,6 +158,14 @@ class CaseOut(CaseItemOut):
     @staticmethod
     def resolve_closed_by(obj):
         return _name(obj.closed_by)
+
+    @staticmethod
+    def resolve_projects(obj):
+        return obj.project_rows
+
+    @staticmethod
+    def resolve_requests(obj):
+        return obj.request_rows
 
 
 # --- inputs ------------------------------------------------------------------------------------------------
@@ -208,8 +216,8 @@ class RequestFilters(Schema):
 
 def _case_out(user, case: AuditCase) -> dict:
     row = selectors.case_list(user).get(pk=case.pk)
-    row.projects = selectors.case_projects(row)
-    row.requests = selectors.requests_of_case(row, local_today())
+    row.project_rows = selectors.case_projects(row)
+    row.request_rows = selectors.requests_of_case(row, local_today())
     return row
 
 

@@ -9,6 +9,7 @@ from itgov.approvals.models import InitiationApplication, UnitSuspension
 from itgov.construction.models import SupervisionPoolEntry
 from itgov.core.dates import local_today
 from itgov.demo import data
+from itgov.demo.history import STORIES
 from itgov.planning.models import AnnualPlan, PlanAdjustment
 from itgov.projects.models import Project
 
@@ -46,7 +47,10 @@ def test_the_current_plan_is_left_out_when_its_projects_left_the_reserve(fast_ha
                                f"立项审批演示未载入:项目尚未列入已下达的年度投资计划:{stories}",
                                f"建设管理演示未载入:项目尚未批复并编列预算:{building}"]
     assert not AnnualPlan.objects.filter(year=year).exists() and not PlanAdjustment.objects.exists()
-    assert not Project.objects.filter(status="planned").exists() and not InitiationApplication.objects.exists()
+    # (the recent years' stories have their own years' plans: itgov/demo/history.py)
+    this_year = Project.objects.exclude(name__in=[story["name"] for story in STORIES])
+    assert not this_year.filter(status="planned").exists()
+    assert not InitiationApplication.objects.filter(project__in=this_year).exists()
     assert AnnualPlan.objects.get(year=year + 1).status == "draft"
     assert UnitSuspension.objects.count() == 1  # the suspension's history does not need the plan
     assert SupervisionPoolEntry.objects.count() == len(data.SUPERVISION_POOL)  # nor does the pool

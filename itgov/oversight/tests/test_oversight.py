@@ -102,7 +102,7 @@ def test_adding_a_project_and_closing(world, district, make_project):
     case = services.case_add_project(actor=world.audit, case=world.case, data={"project_id": other.pk},
                                      expected_version=1)
     assert case.version == 2 and set(case.projects.all()) == {world.project, other}
-    assert _events("oversight.case.opened")[-1].project_id == other.pk
+    assert _events("oversight.case.project_added")[-1].project_id == other.pk
     with pytest.raises(Conflict):
         services.case_add_project(actor=world.audit, case=case, data={"project_id": other.pk})
     with pytest.raises(Conflict):  # a stale version
@@ -238,9 +238,9 @@ def test_answers_are_never_edited_nor_withdrawn(district):
                     lambda: _sql("DELETE FROM oversight_auditanswer WHERE id = %s", answer.pk),
                     lambda: AuditAnswerFile.objects.filter(answer=answer).update(sha256="0" * 64),
                     lambda: AuditAnswerFile.objects.filter(answer=answer).delete()):
-        with pytest.raises(IntegrityError if connection.vendor == "sqlite" else Exception) as exc:
-            with transaction.atomic():
-                attempt()
+        with pytest.raises(IntegrityError if connection.vendor == "sqlite" else Exception) as exc, \
+                transaction.atomic():
+            attempt()
         assert "immutable" in str(exc.value)
     with pytest.raises(Exception) as exc, transaction.atomic():
         _sql("UPDATE oversight_auditanswer SET text = 'x' WHERE id = %s", answer.pk)
