@@ -184,7 +184,8 @@ def awaiting_acceptance_q(user):
     own = scope_q(user, "owner_unit", Role.OWNER)
     if own is not None:
         unfiled = ~Q(Exists(AcceptanceFiling.objects.filter(acceptance__project=OuterRef("pk"))))
-        waiting |= own & (Q(status__in=[S.TRIAL_OPERATION, S.RECTIFYING]) | (Q(status=S.ACCEPTED) & unfiled))
+        waiting |= own & (Q(status__in=[S.TRIAL_OPERATION, S.RECTIFYING])
+                          | (Q(status__in=[S.ACCEPTED, S.IN_OPERATION]) & unfiled))
     if user.has_role(Role.DRC):
         waiting |= Q(status=S.ACCEPTANCE_APPLIED)
     if user.has_role(Role.EXPERT):
@@ -197,12 +198,14 @@ def awaiting_acceptance_q(user):
 
 
 def with_acceptance_marks(qs):
-    """Annotate what 我的待办 needs to name the acceptance step: `acceptance_filed`, `filing_unreceived`."""
+    """Annotate what 我的待办 needs to name the acceptance step: `acceptance_filed`, `filing_unreceived`,
+    `acceptance_open` (organised, not decided)."""
     from django.db.models import Exists, OuterRef
 
     from .models import AcceptanceFiling
 
     return qs.annotate(
+        acceptance_open=Exists(Acceptance.objects.filter(project=OuterRef("pk"), result="")),
         acceptance_filed=Exists(AcceptanceFiling.objects.filter(acceptance__project=OuterRef("pk"))),
         filing_unreceived=Exists(AcceptanceFiling.objects.filter(acceptance__project=OuterRef("pk"),
                                                                  received_at__isnull=True)))

@@ -52,6 +52,8 @@ STORIES: list[dict] = [
         "sharing": "矫正对象基本信息按有条件共享编入目录,向公安、法院部门提供核查接口。",
         "approved": 34, "trial": 26, "applied": 22, "decided": 21, "outcome": "in_operation", "live": 20,
         "warranty_months": 12, "experts": ["顾维民", "陶慧娟"],
+        # the self-evaluation window is open (G + 12 … G + 24 months); next year's O&M funds wait for Finance
+        "evaluated": None, "funding": [{"at": 1, "year": 1, "amount": "62000.00", "decision": None}],
     },
     {
         "name": "鼓楼区文化馆数字化服务平台建设项目", "owner": "culture", "kind": "business_system",
@@ -62,6 +64,22 @@ STORIES: list[dict] = [
         "sharing": "文化活动和场馆信息按无条件共享编入目录并向社会开放。",
         "approved": 44, "trial": 36, "applied": 32, "decided": 31, "outcome": "in_operation", "live": 30,
         "warranty_months": 24, "experts": [],
+        # the window closed six months ago without an evaluation (overdue); this year's O&M funds were granted
+        "evaluated": None,
+        "funding": [{"at": 10, "year": 0, "amount": "52000.00", "decision": ("approve", "45000.00", "按运维合同核定。")}],
+    },
+    {
+        "name": "鼓楼区养老机构视频监管系统建设项目", "owner": "civil", "kind": "business_system",
+        "construction_type": "new", "estimate": "540000.00", "responsible_person": "葛慧",
+        "responsible_phone": "025-83296618",
+        "necessity": "全区养老机构的安全管理依靠现场检查,夜间和节假日的服务质量难以监督。",
+        "content": "建设养老机构视频接入、智能预警和监管考核三个模块,接入全区42家养老机构。",
+        "sharing": "养老机构监管预警信息按有条件共享编入目录,向应急、消防部门推送。",
+        "approved": 30, "trial": 23, "applied": 19, "decided": 18, "outcome": "in_operation", "live": 17,
+        "warranty_months": 12, "experts": [],
+        # the self-evaluation reported in its window (the PDF); next year's O&M funds refused for a reason
+        "evaluated": 2, "funding": [{"at": 3, "year": 1, "amount": "90000.00",
+                                     "decision": ("reject", None, "申请金额超出运维合同,请按合同金额重新申请。")}],
     },
     {
         "name": "鼓楼区市场主体信用监管平台建设项目", "owner": "market", "kind": "business_system",
@@ -332,4 +350,87 @@ def _apply_and_decide(story, project, owner, drc, users, gulou, today, applied_k
 
 
 def _operate(story, project, owner, users, today) -> None:
-    """Go-live, the O&M arrangement, the self-evaluation and O&M funding (art. 23, 24, 12): the operation stage's."""
+    """Go-live, the O&M arrangement, the self-evaluation and O&M funding (art. 23, 24, 12)."""
+    from itgov.operation import services as operation
+    from itgov.operation.selectors import evaluation_targets
+
+    live = months_ago(today, story["live"])
+    with clock(live):
+        operation.go_live(actor=owner, project=_fresh(project), data={"operation_started_on": live.isoformat()})
+        operation.arrangement_record(actor=owner, project=_fresh(project), data={
+            "mode": "contractor", "provider": "南京智汇信息技术有限公司", "period_start": live.isoformat(),
+            "period_end": (add_months(live, 36) - dt.timedelta(days=1)).isoformat(),
+            "security_officer": story["responsible_person"],
+            "security_measures": "运维人员签订保密协议,账号实名、最小授权,操作全程审计;每年开展一次等级测评。"})
+    if story["evaluated"] is not None:
+        with clock(months_ago(today, story["evaluated"])):
+            operation.self_evaluation_submit(actor=owner, project=_fresh(project), data={
+                "score": "88.5", "summary": "系统运行稳定,主要绩效目标均已实现。",
+                "problems": "部分机构网络条件较差,视频接入率未达到目标。",
+                "improvements": "协调运营商改善网络,明年一季度完成剩余机构接入。",
+                "values": [{"target_id": target.pk, "actual": actual, "achieved": achieved}
+                           for target, (actual, achieved) in zip(evaluation_targets(project), (
+                               ("3", False), ("99.6", True), ("35", True), ("93", True)), strict=True)]})
+    for funding in story["funding"]:
+        day = months_ago(today, funding["at"])
+        with clock(day):
+            request = operation.funding_request(actor=owner, project=_fresh(project), data={
+                "year": day.year + funding["year"], "requested_amount": funding["amount"],
+                "justification": "质保期已满,申请软硬件运维、安全服务和等级测评费用。"})
+        if funding["decision"] is not None:
+            decision, amount, reason = funding["decision"]
+            with clock(day + dt.timedelta(days=12)):
+                operation.funding_decide(actor=users["finance"], project=_fresh(project), request=request, data={
+                    "decision": decision, **({"amount": amount} if amount else {}), "reason": reason})
+
+
+AUDIT_CASE = {
+    "title": "政务信息化项目建设和运行绩效专项审计",
+    "scope": "审计已投入运行的政务信息化项目的建设程序、资金使用、资产管理和运行绩效(第二十五条)。",
+    "opened": 40,  # days ago
+    "projects": ["鼓楼区社区矫正智慧管理平台建设项目", "鼓楼区文化馆数字化服务平台建设项目"],
+    # (project, kind, subject, text, sent days ago, due days after sending, answer days after sending or None)
+    "requests": [
+        ("鼓楼区社区矫正智慧管理平台建设项目", "documents", "调阅合同和支付凭证",
+         "请提供项目建设合同、支付凭证和竣工验收资料。", 38, 14, 9),
+        ("鼓楼区文化馆数字化服务平台建设项目", "explanation", "说明绩效自评价未报送的原因",
+         "项目投入运行已满两年,请说明未报送绩效自评价报告的原因及补报安排。", 30, 10, None),
+    ],
+}
+
+
+def load_audit_case(users) -> int:
+    """The audit bureau's case on two operating projects of the recent years: one request answered with a file,
+    one overdue (art. 25). Made once: not when a case with its title exists."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from itgov.oversight import services as oversight
+    from itgov.oversight.models import AuditCase
+
+    from .services import _pdf
+
+    if AuditCase.objects.filter(title=AUDIT_CASE["title"]).exists():
+        return 0
+    projects = {p.name: p for p in Project.objects.filter(name__in=AUDIT_CASE["projects"])}
+    if len(projects) != len(AUDIT_CASE["projects"]):
+        return 0
+    today, auditor = local_today(), users["audit"]
+    with transaction.atomic():
+        with clock(today - dt.timedelta(days=AUDIT_CASE["opened"])):
+            case = oversight.case_open(actor=auditor, data={
+                "title": AUDIT_CASE["title"], "scope": AUDIT_CASE["scope"],
+                "project_ids": [projects[name].pk for name in AUDIT_CASE["projects"]]})
+        for name, kind, subject, text, sent, due, answered in AUDIT_CASE["requests"]:
+            sent_on = today - dt.timedelta(days=sent)
+            with clock(sent_on):
+                request = oversight.request_send(actor=auditor, case=case, data={
+                    "project_id": projects[name].pk, "kind": kind, "subject": subject, "text": text,
+                    "due_on": (sent_on + dt.timedelta(days=due)).isoformat()})
+            if answered is not None:
+                owner = users[projects[name].owner_unit.code]
+                content = _pdf(["itgov demo district", "Contracts and payment vouchers", f"Project #{projects[name].pk}"])
+                with clock(sent_on + dt.timedelta(days=answered)):
+                    oversight.answer_submit(actor=owner, request=request, data={
+                        "text": "现报送项目建设合同、三笔支付凭证和竣工验收资料,请审阅。"}, files=[
+                        SimpleUploadedFile("合同及支付凭证.pdf", content, "application/pdf")])
+    return 1

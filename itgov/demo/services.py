@@ -142,10 +142,11 @@ def load_demo() -> dict[str, object]:
         pool_created = _supervision_pool(users, units, gulou)
         construction_created, construction_notes = _construction(users, units)
         notes += construction_notes
-        from .history import load_history
+        from .history import load_audit_case, load_history
 
         history_created, history_notes = load_history(users, units, gulou)
         notes += history_notes
+        history_created += load_audit_case(users)
         if created or plans_created or approvals_created or suspensions_created or pool_created \
                 or construction_created or history_created:
             audit_record(event_type=events.DEMO_LOADED, after={

@@ -140,3 +140,58 @@ def matches(project, key: str) -> bool:
     return {"accepted": project.status == S.ACCEPTED, "in_operation": project.status == S.IN_OPERATION,
             "evaluation_open": state == EvaluationState.OPEN, "evaluation_overdue": state == EvaluationState.OVERDUE,
             "funding_pending": project.pending_funding > 0}[key]
+
+
+# --- 我的待办 (art. 23, 24, 12) -------------------------------------------------------------------------------------
+
+
+def evaluation_due_cutoff(today: dt.date, params: dict) -> dt.date | None:
+    """The latest go-live day G whose self-evaluation window has opened by `today` (G + min months ≤ today), exact
+    at month ends; None when the profile sets no window."""
+    from itgov.core.dates import add_months
+
+    window = params.get("self_evaluation_window") if params else None
+    if not window:
+        return None
+    months = int(window["min"])
+    cutoff = add_months(today, -months)
+    while add_months(cutoff + dt.timedelta(days=1), months) <= today:
+        cutoff += dt.timedelta(days=1)
+    return cutoff
+
+
+def awaiting_operation_q(user, today: dt.date):
+    """The projects whose operation step waits for `user`: its units' accepted projects (to go live) and those in
+    operation whose self-evaluation window is open or past without a report; for Finance the O&M funding requests
+    to decide."""
+    from django.db.models import Exists, OuterRef
+
+    from itgov.access.scoping import scope_q
+    from itgov.accounts.choices import Role
+    from itgov.organizations.models import Jurisdiction
+    from itgov.rules.profiles import parameters_in_force
+
+    waiting = Q(pk__in=[])
+    own = scope_q(user, "owner_unit", Role.OWNER)
+    if own is not None:
+        from itgov.projects.models import Project
+
+        due = Q(pk__in=[])
+        operating = Project.objects.filter(own, status=S.IN_OPERATION).values("owner_unit__jurisdiction")
+        for jurisdiction in Jurisdiction.objects.filter(pk__in=operating):
+            cutoff = evaluation_due_cutoff(today, parameters_in_force(jurisdiction, today))
+            if cutoff is not None:
+                due |= Q(owner_unit__jurisdiction=jurisdiction, operation_started_on__lte=cutoff)
+        unevaluated = ~Q(Exists(SelfEvaluation.objects.filter(project=OuterRef("pk"))))
+        waiting |= own & (Q(status=S.ACCEPTED) | (Q(status=S.IN_OPERATION) & due & unevaluated))
+    if user.has_role(Role.FINANCE):
+        waiting |= Q(Exists(OMFundingRequest.objects.filter(project=OuterRef("pk"), status=FundingStatus.SUBMITTED)))
+    return waiting
+
+
+def with_operation_marks(qs):
+    """Annotate what 我的待办 needs to name the operation step: `funding_waiting`."""
+    from django.db.models import Exists, OuterRef
+
+    return qs.annotate(funding_waiting=Exists(OMFundingRequest.objects.filter(
+        project=OuterRef("pk"), status=FundingStatus.SUBMITTED)))

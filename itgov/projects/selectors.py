@@ -54,8 +54,9 @@ def projects_awaiting_action(user) -> QuerySet[Project]:
     still to apply for approval; for DRC, the proposals waiting for admission; the approval stage's steps
     (approvals.selectors.projects_awaiting_approval_q: DRC's reviews, Finance's budgets, a participant's
     confirmation, an expert's opinion); construction control's (construction.selectors.awaiting_control_q:
-    a start, a change to decide, a problem, a rectification); and acceptance's (acceptance.selectors.
-    awaiting_acceptance_q: apply, organise, opine, rectify, file, confirm the filing)."""
+    a start, a change to decide, a problem, a rectification); acceptance's (acceptance.selectors.
+    awaiting_acceptance_q: apply, organise, opine, rectify, file, confirm the filing); and operation's
+    (operation.selectors.awaiting_operation_q: go live, report the self-evaluation, decide O&M funds)."""
     from django.db.models import Q
 
     from itgov.acceptance.selectors import awaiting_acceptance_q, with_acceptance_marks
@@ -63,17 +64,20 @@ def projects_awaiting_action(user) -> QuerySet[Project]:
     from itgov.accounts.choices import Role
     from itgov.approvals.selectors import projects_awaiting_approval_q
     from itgov.construction.selectors import awaiting_control_q, with_control_marks
+    from itgov.core.dates import local_today
+    from itgov.operation.selectors import awaiting_operation_q, with_operation_marks
 
     from .choices import ProjectStatus
 
-    waiting = projects_awaiting_approval_q(user) | awaiting_control_q(user) | awaiting_acceptance_q(user)
+    waiting = (projects_awaiting_approval_q(user) | awaiting_control_q(user) | awaiting_acceptance_q(user)
+               | awaiting_operation_q(user, local_today()))
     own_units = scope_q(user, "owner_unit", Role.OWNER)
     if own_units is not None:
         waiting |= own_units & Q(status__in=[ProjectStatus.DRAFT, ProjectStatus.PLANNED])
     if user.has_role(Role.DRC):
         waiting |= Q(status=ProjectStatus.PROPOSED)
-    return with_acceptance_marks(with_control_marks(projects_visible_to(user).filter(waiting))).order_by(
-        "-updated_at", "-id")
+    return with_operation_marks(with_acceptance_marks(with_control_marks(projects_visible_to(user).filter(waiting)))
+                                ).order_by("-updated_at", "-id")
 
 
 def access_project_by_id(user, project_id) -> Project:

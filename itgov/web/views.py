@@ -102,7 +102,8 @@ def awaiting_action(user):
     items = []
     for project in qs[:TODO_LIMIT]:
         actions = [t for t in selectors.available_transitions(user, project) if t.name != "withdraw"]
-        step = approval_step(user, project) or control_step(user, project) or acceptance_step(user, project)
+        step = (approval_step(user, project) or control_step(user, project) or acceptance_step(user, project)
+                or operation_step(user, project))
         if actions or step:
             items.append({"project": project, "actions": actions, "step": step})
     return items, total
@@ -160,10 +161,30 @@ def acceptance_step(user, project) -> dict | None:
     for applies, label in (
         (owner and project.status == S.TRIAL_OPERATION, _("申请竣工验收")),
         (owner and project.status == S.RECTIFYING, _("验收整改并重新申请")),
-        (owner and project.status == S.ACCEPTED and not project.acceptance_filed, _("验收结果报财政局备案")),
-        (user.has_role(Role.DRC) and project.status == S.ACCEPTANCE_APPLIED, _("组织竣工验收")),
+        (owner and project.status in (S.ACCEPTED, S.IN_OPERATION) and not project.acceptance_filed,
+         _("验收结果报财政局备案")),
+        (user.has_role(Role.DRC) and project.status == S.ACCEPTANCE_APPLIED,
+         _("作出验收结论") if project.acceptance_open else _("安排竣工验收")),
         (user.has_role(Role.EXPERT) and project.status == S.ACCEPTANCE_APPLIED, _("提交验收意见")),
         (user.has_role(Role.FINANCE) and project.filing_unreceived, _("确认验收备案")),
+    ):
+        if applies:
+            return {"url": url, "label": label}
+    return None
+
+
+def operation_step(user, project) -> dict | None:
+    """The operation step waiting for the user on this project (art. 23, 24, 12): go live, report the
+    self-evaluation, decide the O&M funds (the to-do query chose the projects; operation.selectors)."""
+    from itgov.projects.choices import ProjectStatus as S
+    from itgov.projects.policies import is_project_owner
+
+    owner = is_project_owner(user, project)
+    url = reverse("web:operation_detail", args=[project.pk])
+    for applies, label in (
+        (owner and project.status == S.ACCEPTED, _("投入正式运行")),
+        (owner and project.status == S.IN_OPERATION, _("报送绩效自评价")),
+        (user.has_role(Role.FINANCE) and project.funding_waiting, _("审核运维经费")),
     ):
         if applies:
             return {"url": url, "label": label}

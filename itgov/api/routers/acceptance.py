@@ -168,14 +168,14 @@ class AcceptanceDocumentOut(Schema):
                                                                   "document_id": obj.pk})
 
 
-class ChecklistItemOut(Schema):
+class AcceptanceChecklistItemOut(Schema):
     kind: str
     label: str
     required: bool = Field(..., description="本项目的验收申请必须附带(第二十二条;实行监理的附监理报告,三级以上附等保测评报告)")
     document: AcceptanceDocumentOut | None = Field(..., description="该类最新上传的文件;尚未上传的为空")
 
 
-class ExpertOut(Schema):
+class AcceptanceExpertOut(Schema):
     id: int = Field(..., description="专家组席位编号(撤换、提交意见时使用)")
     expert_id: int
     name: str
@@ -217,7 +217,7 @@ class ExpertOut(Schema):
         return obj.recorded_by.display_name if obj.recorded_by_id else None
 
 
-class FilingOut(Schema):
+class AcceptanceFilingOut(Schema):
     id: int
     filed_on: dt.date = Field(..., description="报送财政局备案的日期")
     document_number: str
@@ -250,7 +250,7 @@ class AcceptanceOut(Schema):
     location: str
     note: str
     organised_by: str | None
-    experts: list[ExpertOut] = Field(..., description="验收专家组(可选)及各专家意见")
+    experts: list[AcceptanceExpertOut] = Field(..., description="验收专家组(可选)及各专家意见")
     result: str = Field(..., description="passed(通过)、failed(不通过);尚无结论的为空")
     result_label: str
     decided_on: dt.date | None
@@ -260,7 +260,7 @@ class AcceptanceOut(Schema):
     refused_at: dt.datetime | None = Field(..., description="建设单位声明拒不整改的时间(第二十三条)")
     refusal_reason: str
     suspension_id: int | None = Field(..., description="由此引起的暂缓审批(第二十三条)")
-    filing: FilingOut | None = Field(..., description="验收结果报财政局备案(第二十二条)")
+    filing: AcceptanceFilingOut | None = Field(..., description="验收结果报财政局备案(第二十二条)")
     version: int
 
     @staticmethod
@@ -292,7 +292,7 @@ def _checklist(project: Project, documents: list[AcceptanceDocument]) -> list[di
     return [{**item, "label": str(item["label"])} for item in selectors.document_checklist(project, documents)]
 
 
-class AssetOut(Schema):
+class AcceptanceAssetOut(Schema):
     id: int
     name: str
     category: str
@@ -321,39 +321,39 @@ class AssetOut(Schema):
 class AcceptanceDossierOut(Schema):
     project: AcceptanceProjectOut
     acceptance_dates: AcceptanceDatesOut
-    checklist: list[ChecklistItemOut] = Field(..., description="验收申请材料清单:各类材料是否必需、最新上传的文件")
+    checklist: list[AcceptanceChecklistItemOut] = Field(..., description="验收申请材料清单:各类材料是否必需、最新上传的文件")
     documents: list[AcceptanceDocumentOut] = Field(..., description="上传的全部材料(不删除,同类新文件在前)")
     applications: list[AcceptanceApplicationOut]
     acceptances: list[AcceptanceOut] = Field(..., description="各次竣工验收,最近的在前")
-    assets: list[AssetOut] = Field(..., description="登记的项目资产(第二十二条)")
+    assets: list[AcceptanceAssetOut] = Field(..., description="登记的项目资产(第二十二条)")
     actions: list[str] = Field(..., description=ACTIONS_DESCRIPTION)
 
 
-class CalendarProjectOut(Schema):
+class AcceptanceCalendarProjectOut(Schema):
     id: int
     name: str
     owner_unit: UnitRef
     status: str
 
 
-class CalendarEntryOut(Schema):
+class AcceptanceCalendarEntryOut(Schema):
     date: dt.date
     kind: str = Field(..., description="acceptance(竣工验收)、may_apply(试运行满期,可申请验收)、"
                                        "application_due(申请验收期限)、rectification_due(整改期限)")
     kind_label: str
-    project: CalendarProjectOut
+    project: AcceptanceCalendarProjectOut
     acceptance_id: int | None
     location: str = Field(..., description="验收地点(竣工验收条目)")
 
 
-class CalendarOut(Schema):
+class AcceptanceCalendarOut(Schema):
     month: str = Field(..., description="YYYY-MM")
     first: dt.date
     last: dt.date
-    entries: list[CalendarEntryOut]
+    entries: list[AcceptanceCalendarEntryOut]
 
 
-class StageItemOut(Schema):
+class AcceptanceStageItemOut(Schema):
     id: int
     name: str
     owner_unit: UnitRef
@@ -369,18 +369,18 @@ class StageItemOut(Schema):
     version: int
 
 
-class StageOut(Page):
-    items: list[StageItemOut]
+class AcceptanceStageOut(Page):
+    items: list[AcceptanceStageItemOut]
 
 
-class StageQuery(Schema):
+class AcceptanceStageQuery(Schema):
     status: list[StageLiteral] | None = Field(None, description="trial_operation(试运行)、acceptance_applied(已申请验收)、"
                                                                "rectifying(验收整改)、accepted(已通过验收),可多选;默认全部")
     limit: int = limit_field()
     offset: int = offset_field()
 
 
-class CalendarQuery(Schema):
+class AcceptanceCalendarQuery(Schema):
     month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="月份 YYYY-MM;默认本月")
 
 
@@ -406,25 +406,25 @@ class AcceptanceReapplyIn(Schema):
     version: int | None = _version_field()
 
 
-class ScheduleIn(Schema):
+class AcceptanceScheduleIn(Schema):
     model_config = ConfigDict(extra="forbid")
     scheduled_on: dt.date = Field(..., description="验收日期:不早于申请日期(第二十二条)")
     location: Short = Field("", description="验收地点")
     note: Text = Field("", description="组织说明")
 
 
-class ExpertIn(Schema):
+class AcceptanceExpertIn(Schema):
     model_config = ConfigDict(extra="forbid")
     expert_id: int = Field(..., ge=1, le=MAX_ID, description="专家库中的专家;所在单位为本项目建设或参建单位的应回避(第二十二条)")
 
 
-class OpinionIn(Schema):
+class AcceptanceOpinionIn(Schema):
     model_config = ConfigDict(extra="forbid")
     opinion: ResultLiteral = Field(..., description="passed(通过)或 failed(不通过)")
     opinion_text: Text = Field(..., description="意见说明")
 
 
-class DecisionIn(Schema):
+class AcceptanceDecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
     result: ResultLiteral = Field(..., description="passed(通过)或 failed(不通过)")
     decided_on: dt.date = Field(..., description="结论日期:不早于验收日期,不晚于今天")
@@ -434,19 +434,19 @@ class DecisionIn(Schema):
     version: int | None = _version_field()
 
 
-class RefuseIn(Schema):
+class RectificationRefuseIn(Schema):
     model_config = ConfigDict(extra="forbid")
     reason: Text = Field(..., description="拒不整改的理由;声明后本单位后续项目的审批暂缓(第二十三条)")
 
 
-class FilingIn(Schema):
+class AcceptanceFilingIn(Schema):
     model_config = ConfigDict(extra="forbid")
     filed_on: dt.date = Field(..., description="报送日期:不早于验收结论日期,不晚于今天")
     document_number: Short = Field("", description="报送文号")
     note: Text = Field("", description="备注")
 
 
-class AssetIn(Schema):
+class AcceptanceAssetIn(Schema):
     model_config = ConfigDict(extra="forbid")
     name: Short = Field(..., description="资产名称")
     category: CategoryLiteral = Field(..., description="资产类别:hardware(硬件设备)、software(软件)、data(数据资源)、"
@@ -623,16 +623,16 @@ def acceptance_reapply(request, project_id: int, payload: AcceptanceReapplyIn):
 @router.post("/projects/{project_id}/acceptance/schedule", response={200: AcceptanceOut, **WRITE_ERRORS},
              summary="安排(或改期)竣工验收(区发改委,第二十二条)",
              description="对最近一次验收申请确定验收日期和地点;验收日期不早于申请日期。")
-def acceptance_schedule(request, project_id: int, payload: ScheduleIn):
+def acceptance_schedule(request, project_id: int, payload: AcceptanceScheduleIn):
     project = _project(request, project_id)
     acceptance = services.acceptance_schedule(actor=request.auth, project=project, data=payload.dict())
     return _acceptance(acceptance.pk)
 
 
-@router.post("/projects/{project_id}/acceptance/experts", response={201: ExpertOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/acceptance/experts", response={201: AcceptanceExpertOut, **WRITE_ERRORS},
              summary="选派验收专家(区发改委,第二十二条)",
              description="从本区专家库选派;专家所在单位为本项目建设单位或参建单位的,应当回避。须先安排验收。")
-def acceptance_expert_add(request, project_id: int, payload: ExpertIn):
+def acceptance_expert_add(request, project_id: int, payload: AcceptanceExpertIn):
     project = _project(request, project_id)
     seat = services.expert_add(actor=request.auth, project=project, data=payload.dict())
     return Status(201, _seat(seat.pk))
@@ -646,10 +646,10 @@ def acceptance_expert_remove(request, project_id: int, seat_id: int):
     return Status(204, None)
 
 
-@router.post("/projects/{project_id}/acceptance/experts/{seat_id}/opinion", response={200: ExpertOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/acceptance/experts/{seat_id}/opinion", response={200: AcceptanceExpertOut, **WRITE_ERRORS},
              summary="提交验收专家意见(专家本人,或区发改委代为录入,第二十二条)",
              description="意见提交后不能修改。")
-def acceptance_expert_opinion(request, project_id: int, seat_id: int, payload: OpinionIn):
+def acceptance_expert_opinion(request, project_id: int, seat_id: int, payload: AcceptanceOpinionIn):
     project = _project(request, project_id)
     seat = services.expert_opinion(actor=request.auth, project=project,
                                    seat=services.get_seat(project, _pk(seat_id)), data=payload.dict())
@@ -663,7 +663,7 @@ def acceptance_expert_opinion(request, project_id: int, seat_id: int, payload: O
              summary="作出竣工验收结论:通过或不通过(区发改委,第二十二条、第二十三条)",
              description="已安排验收、专家组全部意见提交后方可作出结论;不通过的写明验收意见和整改期限,"
                          "同一项目第二次不通过的,暂缓建设单位后续项目的审批(第二十三条)。")
-def acceptance_decision(request, project_id: int, payload: DecisionIn):
+def acceptance_decision(request, project_id: int, payload: AcceptanceDecisionIn):
     project = _project(request, project_id)
     data = {"decided_on": payload.decided_on, "findings": payload.findings}
     if payload.result == Result.FAILED or payload.rectification_due_on is not None:
@@ -676,7 +676,7 @@ def acceptance_decision(request, project_id: int, payload: DecisionIn):
 @router.post("/projects/{project_id}/acceptance/refuse-rectification", response={200: AcceptanceOut, **WRITE_ERRORS},
              summary="声明拒不整改(建设单位,第二十三条)",
              description="记录在案;本单位后续政务信息化项目的审批随即暂缓,直至区发改委解除。")
-def acceptance_refuse_rectification(request, project_id: int, payload: RefuseIn):
+def acceptance_refuse_rectification(request, project_id: int, payload: RectificationRefuseIn):
     project = _project(request, project_id)
     acceptance = services.rectification_refuse(actor=request.auth, project=project, data=payload.dict())
     return _acceptance(acceptance.pk)
@@ -685,15 +685,15 @@ def acceptance_refuse_rectification(request, project_id: int, payload: RefuseIn)
 # --- the filing with Finance and the assets (art. 22) ------------------------------------------------------
 
 
-@router.post("/projects/{project_id}/acceptance/filing", response={201: FilingOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/acceptance/filing", response={201: AcceptanceFilingOut, **WRITE_ERRORS},
              summary="验收结果报财政局备案(建设单位,第二十二条)")
-def acceptance_filing(request, project_id: int, payload: FilingIn):
+def acceptance_filing(request, project_id: int, payload: AcceptanceFilingIn):
     project = _project(request, project_id)
     filing = services.filing_record(actor=request.auth, project=project, data=payload.dict())
     return Status(201, _filing(filing.pk))
 
 
-@router.post("/projects/{project_id}/acceptance/filing/receipt", response={200: FilingOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/acceptance/filing/receipt", response={200: AcceptanceFilingOut, **WRITE_ERRORS},
              summary="确认收到验收结果备案(区财政局,第二十二条)")
 def acceptance_filing_receipt(request, project_id: int):
     project = _project(request, project_id)
@@ -701,9 +701,9 @@ def acceptance_filing_receipt(request, project_id: int):
     return _filing(filing.pk)
 
 
-@router.post("/projects/{project_id}/assets", response={201: AssetOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/assets", response={201: AcceptanceAssetOut, **WRITE_ERRORS},
              summary="登记项目资产(建设单位;通过竣工验收后,第二十二条)")
-def asset_register(request, project_id: int, payload: AssetIn):
+def asset_register(request, project_id: int, payload: AcceptanceAssetIn):
     project = _project(request, project_id)
     asset = services.asset_register(actor=request.auth, project=project, data=payload.dict())
     return Status(201, Asset.objects.select_related("custodian_unit", "registered_by").get(pk=asset.pk))
@@ -728,11 +728,11 @@ def _month(value: str | None) -> tuple[str, dt.date, dt.date]:
     return f"{year:04d}-{month:02d}", first, first.replace(day=calendar.monthrange(year, month)[1])
 
 
-@router.get("/acceptance/calendar", response={200: CalendarOut, **ERRORS},
+@router.get("/acceptance/calendar", response={200: AcceptanceCalendarOut, **ERRORS},
             summary="竣工验收日历:验收安排、可申请验收日、申请期限、整改期限(第二十二条、第二十三条)",
             description="当前用户可见项目在该月内的验收日期、试运行满期可申请验收之日(T + 最短试运行期)、"
                         "申请验收期限(T + 申请验收期限)和验收不通过项目的整改期限,按日期排列。")
-def acceptance_calendar(request, query: Query[CalendarQuery]):
+def acceptance_calendar(request, query: Query[AcceptanceCalendarQuery]):
     user = request.auth
     if not can_list_projects(user):
         raise Forbidden()
@@ -759,10 +759,10 @@ def _stage(user, statuses) -> list:
             .order_by("trial_started_on", "pk"))
 
 
-@router.get("/acceptance/projects", response={200: StageOut, **ERRORS},
+@router.get("/acceptance/projects", response={200: AcceptanceStageOut, **ERRORS},
             summary="竣工验收阶段的项目一览:试运行、已申请验收、整改中、已通过验收(第二十二条、第二十三条)",
             description="当前用户可见的项目,各带最近一次验收申请的序号、验收日期、结论和整改期限;按试运行开始日期排列。")
-def acceptance_projects(request, query: Query[StageQuery]):
+def acceptance_projects(request, query: Query[AcceptanceStageQuery]):
     user = request.auth
     if not can_list_projects(user):
         raise Forbidden()
