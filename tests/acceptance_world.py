@@ -2,7 +2,7 @@
 tests/construction_world.py: construction started long ago, trial operation from T = four months ago (so it may
 apply today), the application's required documents uploaded (small files), DRC's acceptance scheduled today.
 
-`acceptance_maker(district)(state, owner="edu", supervised=True, experts=())` → SimpleNamespace(project, owner, drc,
+`acceptance_maker(district)(state, owner="edu", experts=())` → SimpleNamespace(project, owner, drc,
 acceptance, year, trial). States: "trial_operation", "acceptance_applied", "scheduled", "rectifying", "accepted".
 `upload_required(world)` uploads what the application must carry (and `kinds=` more, e.g. a rectification report).
 """
@@ -48,11 +48,11 @@ def acceptance_maker(district):
 
     make_construction = construction_maker(district)
 
-    def make(state: str = "accepted", *, owner: str = "edu", supervised: bool = True, experts=(),
-             trial: dt.date | None = None) -> SimpleNamespace:
+    def make(state: str = "accepted", *, owner: str = "edu", experts=(), trial: dt.date | None = None
+             ) -> SimpleNamespace:
         if state not in STATES:
             raise ValueError(state)
-        built = make_construction("in_construction", owner=owner, supervised=supervised)
+        built = make_construction("in_construction", owner=owner)
         Project.objects.filter(pk=built.project.pk).update(
             construction_started_at=timezone.now() - dt.timedelta(days=800))
         today = local_today()

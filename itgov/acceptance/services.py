@@ -229,7 +229,8 @@ def expert_opinion(*, actor, project: Project, seat: AcceptanceExpert, data: dic
 
     own = seat.expert.user_id is not None and seat.expert.user_id == getattr(actor, "pk", None)
     if not (own or (actor.has_role(Role.DRC) and perms.has_perm("acceptance.opine", actor, project))):
-        raise permission_denied(actor=actor, obj=seat, action="acceptance.opinion", power_rule="art22.expert_opines")
+        raise permission_denied(actor=actor, obj=project, action="acceptance.opinion",
+                                power_rule="art22.expert_opines")
     values = clean_input(f.OpinionForm, data)
 
     def write(locked, results):
@@ -318,7 +319,7 @@ def rectification_refuse(*, actor, project: Project, data: dict[str, Any]) -> Ac
         return acceptance
 
     return guarded_write("acceptance.refuse_rectification", project, actor=actor, write=write,
-                         states={S.RECTIFYING}, state_message=_("验收整改期间方可声明拒不整改"), data=values)
+                         states={S.RECTIFYING}, state_message=_("验收整改期间方可声明拒不整改"))
 
 
 def suspend_overdue_rectifications(today=None) -> int:

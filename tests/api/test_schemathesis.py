@@ -32,9 +32,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from itgov.acceptance.models import Acceptance, AcceptanceDocument, AcceptanceExpert
 from itgov.accounts.services import api_token_issue
 from itgov.approvals.models import ApplicationDocument, Baseline, Milestone, PanelMember
 from itgov.construction.models import ChangeRequest, Incident, RectificationOrder, SupervisionPoolEntry
+from itgov.operation.models import OMFundingRequest, SelfEvaluation
 from itgov.organizations.models import Unit
 from itgov.planning.models import (
     AnnualPlan,
@@ -48,7 +50,7 @@ from itgov.planning.models import (
 from itgov.planning.services import declaration_exception_grant
 from itgov.projects.models import Project, ProjectParticipant
 
-from . import matrix_construction
+from . import matrix_acceptance, matrix_construction, matrix_operation
 from .conftest import API, valid_exception_payload
 from .test_authorization import MATRIX_OPERATIONS
 
@@ -82,6 +84,7 @@ def world(django_db_setup, django_db_blocker, wsgi_app):
     from itgov.approvals.letter import ensure_letter
     from itgov.planning.devplan_services import devplan_create, task_add
     from itgov.rules.services import policy_profiles_load_bundled
+    from tests.acceptance_world import acceptance_maker
     from tests.approvals_world import approval_maker
     from tests.factories import build_district
 
@@ -114,7 +117,11 @@ def world(django_db_setup, django_db_blocker, wsgi_app):
             approved = approval_maker(district)("approved", joint=True)  # an approval: its documents, letter …
             ensure_letter(approved.baseline)
             _building(district)
+            _operating(district)
+            acceptance_maker(district)("scheduled", experts=(district.expert,))  # its documents, its expert's seat
             aimless = [name for name, find in {**VISIBLE, **CONSTRUCTION_OBJECTS, "building project_id": BUILDING_PROJECT,
+                                               **OPERATION_OBJECTS, "operating project_id": OPERATING_PROJECT,
+                                               **ACCEPTANCE_OBJECTS, "acceptance project_id": ACCEPTANCE_PROJECT,
                                                "annual plan_id": ANNUAL_PLAN_ID["plan_id"]}.items() if find() is None]
             assert not aimless, f"the world holds no object to aim at for {aimless}"
             token = api_token_issue(actor=None, user=district.users["drc"])
@@ -175,6 +182,34 @@ BUILDING_PROJECT = lambda: Project.objects.filter(construction_started_at__isnul
     "pk").values_list("pk", flat=True).first()
 CONTROL_PATHS = {API + path for _method, path in (*matrix_construction.CONTROL.values(),
                                                    *matrix_construction.OBJECT.values())}
+# Operation (art. 12, 24): the project in operation with its self-evaluation and an O&M funding request.
+OPERATION_OBJECTS = {"request_id": lambda: OMFundingRequest.objects.order_by("pk").values_list("pk", flat=True).first()}
+OPERATING_PROJECT = lambda: SelfEvaluation.objects.order_by("pk").values_list("project_id", flat=True).first()  # noqa: E731
+OPERATION_PATHS = {API + path for _method, path in matrix_operation.PROJECT.values()}
+# Acceptance (art. 22, 23): the project scheduled for acceptance, its first document and its expert's seat (the
+# operating project was accepted too: aim at the acceptance still open).
+ACCEPTANCE_PROJECT = lambda: Acceptance.objects.filter(result="").order_by("pk").values_list(  # noqa: E731
+    "project_id", flat=True).first()
+ACCEPTANCE_OBJECTS = {
+    "document_id": lambda: AcceptanceDocument.objects.filter(project_id=ACCEPTANCE_PROJECT()).order_by("pk")
+    .values_list("pk", flat=True).first(),
+    "seat_id": lambda: AcceptanceExpert.objects.filter(acceptance__result="").order_by("pk")
+    .values_list("pk", flat=True).first(),
+}
+ACCEPTANCE_PATHS = {API + path for _method, path in matrix_acceptance.REVIEW.values()}
+
+
+def _operating(district) -> None:
+    """A project of edu in operation for 13 months, its self-evaluation reported and an O&M request waiting."""
+    from itgov.core.dates import add_months, local_today
+    from itgov.operation.services import funding_request, self_evaluation_submit
+    from itgov.operation.tests.world import add_contract, evaluation_payload, operation_maker
+
+    evaluated = operation_maker(district)("in_operation", g=add_months(local_today(), -13))
+    self_evaluation_submit(actor=evaluated.owner, project=evaluated.project, data=evaluation_payload(evaluated))
+    add_contract(evaluated.project, add_months(local_today(), -1))
+    funding_request(actor=evaluated.owner, project=evaluated.project, data={
+        "year": local_today().year + 1, "requested_amount": "50000.00", "justification": "运维服务"})
 
 
 def _building(district) -> None:
@@ -229,6 +264,12 @@ def test_operation_conforms_to_its_schema(api_schema, drc_token, method, path, m
         if path in CONTROL_PATHS:  # construction control: the building project and its object
             aim = {"project_id": BUILDING_PROJECT(), **{name: find() for name, find in CONSTRUCTION_OBJECTS.items()
                                                         if f"{{{name}}}" in path}}
+        if path in OPERATION_PATHS:  # operation: the operating project and its object
+            aim = {"project_id": OPERATING_PROJECT(), **{name: find() for name, find in OPERATION_OBJECTS.items()
+                                                         if f"{{{name}}}" in path}}
+        if path in ACCEPTANCE_PATHS:  # acceptance: the project scheduled for it, its document or its expert's seat
+            aim = {"project_id": ACCEPTANCE_PROJECT(), **{name: find() for name, find in ACCEPTANCE_OBJECTS.items()
+                                                          if f"{{{name}}}" in path}}
         aimed = operation.as_strategy(generation_mode=mode, path_parameters=aim)
         if (method, path) in VISIBLE_IN_BODY and mode is GenerationMode.POSITIVE:  # and name one in the body
             aimed = aimed.map(lambda case: _naming(case, VISIBLE_IN_BODY[(method, path)]))

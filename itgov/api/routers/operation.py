@@ -63,7 +63,7 @@ class OperationProjectOut(Schema):
         return obj.get_status_display()
 
 
-class EvaluationStatusOut(Schema):
+class SelfEvaluationStatusOut(Schema):
     operation_started_on: dt.date | None = Field(..., description="投入运行日期(G)")
     opens: dt.date | None = Field(..., description="自评价报送期起:G + 12个月(第二十四条)")
     closes: dt.date | None = Field(..., description="自评价报送期止:G + 24个月;此后报送为逾期")
@@ -72,7 +72,7 @@ class EvaluationStatusOut(Schema):
     state_label: str
 
 
-class EvaluationValueOut(Schema):
+class SelfEvaluationValueOut(Schema):
     target_id: int
     category: str
     indicator: str
@@ -82,7 +82,7 @@ class EvaluationValueOut(Schema):
     achieved: bool
 
 
-class EvaluationOut(Schema):
+class SelfEvaluationOut(Schema):
     id: int
     submitted_on: dt.date
     operation_started_on: dt.date
@@ -91,13 +91,13 @@ class EvaluationOut(Schema):
     problems: str
     improvements: str
     late: bool = Field(..., description="逾期报送(G + 24个月后)")
-    values: list[EvaluationValueOut]
+    values: list[SelfEvaluationValueOut]
     submitted_at: dt.datetime
     submitted_by: str | None
     pdf: str = Field(..., description="报告 PDF 的地址")
 
 
-class ArrangementOut(Schema):
+class OMArrangementOut(Schema):
     id: int
     mode: str
     mode_label: str
@@ -110,7 +110,7 @@ class ArrangementOut(Schema):
     recorded_by: str | None
 
 
-class FundingOut(Schema):
+class OMFundingOut(Schema):
     id: int
     year: int
     requested_amount: str = Field(..., description="申请金额(元)")
@@ -129,16 +129,16 @@ class FundingOut(Schema):
 
 class OperationDossierOut(Schema):
     project: OperationProjectOut
-    evaluation_status: EvaluationStatusOut
-    evaluation: EvaluationOut | None
-    arrangements: list[ArrangementOut] = Field(..., description="运行维护安排,最新(现行)在前")
-    funding_requests: list[FundingOut]
+    evaluation_status: SelfEvaluationStatusOut
+    evaluation: SelfEvaluationOut | None
+    arrangements: list[OMArrangementOut] = Field(..., description="运行维护安排,最新(现行)在前")
+    funding_requests: list[OMFundingOut]
     warranty_ends_on: dt.date | None = Field(..., description="各合同质保期的最晚截止日期(第十二条)")
     actions: list[str] = Field(..., description="当前用户现在可执行的操作:go_live、self_evaluate、arrange、"
                                                  "request_funding、decide_funding(执行时仍按规则校验)")
 
 
-class PortfolioItemOut(Schema):
+class OperationPortfolioItemOut(Schema):
     id: int
     name: str
     owner_unit: UnitRef
@@ -146,15 +146,15 @@ class PortfolioItemOut(Schema):
     status_label: str
     accepted_on: dt.date | None
     operation_started_on: dt.date | None
-    evaluation: EvaluationStatusOut
+    evaluation: SelfEvaluationStatusOut
     pending_funding: int = Field(..., description="待财政局审核的运维经费申请数")
 
 
-class PortfolioOut(Page):
-    items: list[PortfolioItemOut]
+class OperationPortfolioOut(Page):
+    items: list[OperationPortfolioItemOut]
 
 
-class PortfolioQuery(Schema):
+class OperationPortfolioQuery(Schema):
     filter: FilterLiteral | None = Field(None, description="accepted 已通过验收、in_operation 运行中、evaluation_open "
                                                            "自评价待报送、evaluation_overdue 自评价逾期、funding_pending "
                                                            "运维经费待审核")
@@ -166,29 +166,29 @@ class PortfolioQuery(Schema):
 # --- inputs ------------------------------------------------------------------------------------------------
 
 
-class GoLiveIn(Schema):
+class OperationGoLiveIn(Schema):
     model_config = ConfigDict(extra="forbid")
     operation_started_on: dt.date = Field(..., description="投入运行日期(G):不早于验收通过日期,不晚于今天(第二十三条)")
     version: int | None = Field(None, ge=1, le=2**31, description="乐观锁:项目的当前版本号")
 
 
-class EvaluationValueIn(Schema):
+class SelfEvaluationValueIn(Schema):
     model_config = ConfigDict(extra="forbid")
     target_id: int = Field(..., ge=1, le=MAX_ID, description="批复的绩效目标")
     actual: Short = Field(..., description="实际值")
     achieved: bool = Field(..., description="是否达到目标")
 
 
-class EvaluationIn(Schema):
+class SelfEvaluationIn(Schema):
     model_config = ConfigDict(extra="forbid")
     score: Annotated[str, StringConstraints(max_length=20)] = Field(..., description="自评得分(0–100,一位小数)")
     summary: Text = Field(..., description="总体评价")
     problems: Text = Field(..., description="存在的问题")
     improvements: Text = Field(..., description="改进措施")
-    values: list[EvaluationValueIn] = Field(..., max_length=200, description="每项批复绩效目标的实际值")
+    values: list[SelfEvaluationValueIn] = Field(..., max_length=200, description="每项批复绩效目标的实际值")
 
 
-class ArrangementIn(Schema):
+class OMArrangementIn(Schema):
     model_config = ConfigDict(extra="forbid")
     mode: Literal[tuple(ArrangementMode.values)] = Field(..., description="team 本单位运维团队;contractor 委托运维服务商")  # type: ignore[valid-type]
     provider: Short = Field(..., description="运维团队或服务商")
@@ -198,14 +198,14 @@ class ArrangementIn(Schema):
     security_measures: Text = Field(..., description="信息安全保密措施(第二十四条)")
 
 
-class FundingIn(Schema):
+class OMFundingIn(Schema):
     model_config = ConfigDict(extra="forbid")
     year: int = Field(..., ge=1, le=9999, description="预算年度")
     requested_amount: Money = Field(..., description="申请金额(元)")
     justification: Text = Field(..., description="申请理由")
 
 
-class DecisionIn(Schema):
+class OMFundingDecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
     decision: Literal[tuple(Decision.values)] = Field(..., description="approve 核定安排;reject 不予安排")  # type: ignore[valid-type]
     amount: Money | None = Field(None, description="核定金额(元):核定安排的必填")
@@ -290,17 +290,17 @@ def operation_dossier(request, project_id: int):
 @router.post("/projects/{project_id}/go-live", response={200: OperationDossierOut, **WRITE_ERRORS},
              summary="投入正式运行(建设单位,第二十三条)",
              description="通过竣工验收后方可投入运行;投入运行日期不早于验收通过日期、不晚于今天。")
-def go_live(request, project_id: int, payload: GoLiveIn):
+def go_live(request, project_id: int, payload: OperationGoLiveIn):
     project = _project(request, project_id)
     services.go_live(actor=request.auth, project=project, expected_version=payload.version,
                      data={"operation_started_on": payload.operation_started_on})
     return dossier(request.auth, _fresh(request, project))
 
 
-@router.post("/projects/{project_id}/self-evaluation", response={201: EvaluationOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/self-evaluation", response={201: SelfEvaluationOut, **WRITE_ERRORS},
              summary="报送绩效自评价报告(建设单位,第二十四条)",
              description="投入运行后12个月起方可报送;24个月后报送的标记为逾期;须填写每项批复绩效目标的实际值;报送后不得修改。")
-def self_evaluation_submit(request, project_id: int, payload: EvaluationIn):
+def self_evaluation_submit(request, project_id: int, payload: SelfEvaluationIn):
     project = _project(request, project_id)
     data = payload.dict()
     services.self_evaluation_submit(actor=request.auth, project=project, data=data)
@@ -324,28 +324,28 @@ def self_evaluation_pdf(request, project_id: int):
     return response
 
 
-@router.post("/projects/{project_id}/om-arrangements", response={201: ArrangementOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/om-arrangements", response={201: OMArrangementOut, **WRITE_ERRORS},
              summary="登记运行维护安排(建设单位,第二十四条)",
              description="通过竣工验收后登记;再次登记的保留原记录,以最新一次为准。")
-def arrangement_record(request, project_id: int, payload: ArrangementIn):
+def arrangement_record(request, project_id: int, payload: OMArrangementIn):
     project = _project(request, project_id)
     made = services.arrangement_record(actor=request.auth, project=project, data=payload.dict())
     return Status(201, _arrangement(made))
 
 
-@router.post("/projects/{project_id}/om-funding", response={201: FundingOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/om-funding", response={201: OMFundingOut, **WRITE_ERRORS},
              summary="申请运行维护经费(建设单位,第十二条)",
              description="经审批并通过竣工验收、各合同质保期满后方可申请;每个项目每年度一份待审核或已核定的申请。")
-def funding_request(request, project_id: int, payload: FundingIn):
+def funding_request(request, project_id: int, payload: OMFundingIn):
     project = _project(request, project_id)
     made = services.funding_request(actor=request.auth, project=project, data=payload.dict())
     return Status(201, _funding(made))
 
 
-@router.post("/projects/{project_id}/om-funding/{request_id}/decision", response={200: FundingOut, **WRITE_ERRORS},
+@router.post("/projects/{project_id}/om-funding/{request_id}/decision", response={200: OMFundingOut, **WRITE_ERRORS},
              summary="审核运行维护经费(区财政局,第十二条)",
              description="核定安排的须填写核定金额;不予安排的须说明理由;每份申请只审核一次。")
-def funding_decide(request, project_id: int, request_id: int, payload: DecisionIn):
+def funding_decide(request, project_id: int, request_id: int, payload: OMFundingDecisionIn):
     project = _project(request, project_id)
     if not 0 < request_id <= MAX_ID:
         raise NotFound()
@@ -366,9 +366,9 @@ def _may_list(user) -> bool:
     return is_bureau_user(user) or user.has_role(Role.OWNER)
 
 
-@router.get("/operation/projects", response={200: PortfolioOut, **ERRORS},
+@router.get("/operation/projects", response={200: OperationPortfolioOut, **ERRORS},
             summary="运行管理一览:已通过验收和运行中的项目及其绩效自评价状态(第二十三条、第二十四条、第十二条)")
-def operation_portfolio(request, query: Query[PortfolioQuery]):
+def operation_portfolio(request, query: Query[OperationPortfolioQuery]):
     user = request.auth
     if not _may_list(user):
         raise Forbidden()

@@ -39,7 +39,7 @@ ZIP = "application/zip"
 # --- shapes ------------------------------------------------------------------------------------------------
 
 
-class ProjectRef(Schema):
+class AuditedProjectRef(Schema):
     id: int
     name: str
     owner_unit: UnitRef
@@ -109,7 +109,7 @@ class AnswerOut(Schema):
 class RequestOut(Schema):
     id: int
     case: CaseRef
-    project: ProjectRef
+    project: AuditedProjectRef
     addressee: UnitRef = Field(..., description="被调阅单位:项目建设单位")
     kind: str = Field(..., description="documents 调阅资料;explanation 说明情况")
     kind_label: str
@@ -148,7 +148,7 @@ class CaseOut(CaseItemOut):
     opened_by: str | None
     closing_summary: str
     closed_by: str | None
-    projects: list[ProjectRef]
+    projects: list[AuditedProjectRef]
     requests: list[RequestOut]
 
     @staticmethod

@@ -201,19 +201,14 @@ def opinions_before_decision(case: Case, params) -> Outcome:
 
 @register("art23.rectification_terms", article=23, scope="action",
           title=_("未通过验收的,写明验收意见并限期整改"),
-          message=_("验收不通过须写明验收意见和整改期限"),
+          message=_("整改期限须晚于验收结论日期"),
           actions=("acceptance.fail",))
 def rectification_terms(case: Case, params) -> Outcome:
-    fields = {}
-    if not (case.data.get("findings") or "").strip():
-        fields["findings"] = _("须写明未通过的问题")
-    due, decided = case.data.get("rectification_due_on"), case.data.get("decided_on")
-    if due is None:
-        fields["rectification_due_on"] = _("须确定整改期限")
-    elif decided is not None and due <= decided:
-        fields["rectification_due_on"] = _("整改期限须晚于结论日期")
-    if fields:
-        return Outcome.violated(_("整改要求不完整"), **fields)
+    """The findings and the deadline are required input (the form's 400); the rule judges the deadline."""
+    due, decided = case.data["rectification_due_on"], case.data["decided_on"]
+    if due <= decided:
+        return Outcome.violated(_("整改期限 %(d)s 不晚于结论日期 %(c)s") % {"d": due, "c": decided},
+                                rectification_due_on=_("整改期限须晚于结论日期"))
     return Outcome.met(_("限 %(d)s 前整改") % {"d": due})
 
 
@@ -226,16 +221,6 @@ def rectified_before_reapply(case: Case, params) -> Outcome:
     if not case.data.get("rectification_reported"):
         return Outcome.violated(_("未见验收不通过之后上传的整改报告"), documents=_("须上传验收整改报告"))
     return Outcome.met(_("已上传整改报告"))
-
-
-@register("art23.refusal_explained", article=23, scope="action",
-          title=_("拒不整改的,暂缓其后续政务信息化项目的审批"),
-          message=_("拒不整改须写明理由;本单位后续项目的审批将暂缓"),
-          actions=("acceptance.refuse_rectification",))
-def refusal_explained(case: Case, params) -> Outcome:
-    if not (case.data.get("reason") or "").strip():
-        return Outcome.violated(_("理由不能为空"), reason=_("必填"))
-    return Outcome.met()
 
 
 # --- filing with Finance and the asset register (art. 22) ------------------------------------------------------
