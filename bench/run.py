@@ -15,6 +15,8 @@ default 5000) spread over the demo district's units.
     approval dossier (API, drc)       the SELECTs of the application, its three lists, review, panel, baseline
     payment_record (M payments)       the two SUMs the rules read and one INSERT, for a project with M payments
     refresh_risk (M payments)         the SELECTs of baseline, milestones, latest report, the two SUMs, one UPDATE
+    acceptance calendar (M on trial)  the SELECT of the month's acceptances and of the projects on trial
+    我的待办 (home page, drc)          one SELECT of the projects waiting for DRC, LIMIT 20, and a COUNT(*)
 
 M declared lines (BENCH_PLAN_LINES, default 5000), each of its own reserve project, in a round of a year
 the demo does not use; set up with bulk_create (not measured). Each compile sample starts from an empty
@@ -336,6 +338,54 @@ def payment_rows(drc) -> list[tuple[str, float, float]]:
     return rows
 
 
+def acceptance_rows(drc, client_drc) -> list[tuple[str, float, float]]:
+    """M projects on trial (bulk-created rows, not measured), their trial days spread over the last year: DRC's
+    calendar of this month (each project's dates computed with the profile in force) and DRC's workbench."""
+    import datetime as dt
+
+    from itgov.acceptance.selectors import calendar_entries
+    from itgov.core.dates import local_today
+    from itgov.organizations.models import Unit
+    from itgov.projects.models import Project
+
+    today = local_today()
+    units = list(Unit.objects.filter(kind__in=["department", "street"]))
+    Project.objects.bulk_create([
+        Project(name=f"试运行项目{i}", owner_unit=units[i % len(units)], kind="business_system",
+                construction_type="new", estimated_investment=Decimal("500000.00"), status="trial_operation",
+                trial_started_on=today - dt.timedelta(days=i % 365)) for i in range(M)], batch_size=1000)
+    first = today.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+    def calendar():
+        calendar_entries(drc, first, last)
+
+    def raw_calendar():
+        with connection.cursor() as c:
+            c.execute("SELECT * FROM acceptance_acceptance WHERE scheduled_on BETWEEN %s AND %s", [first, last])
+            c.fetchall()
+            c.execute("SELECT p.id, p.name, p.trial_started_on, u.name FROM projects_project p "
+                      "JOIN organizations_unit u ON u.id = p.owner_unit_id WHERE p.status = 'trial_operation'")
+            c.fetchall()
+
+    rows = [(f"acceptance calendar ({M} on trial)", timed(calendar), timed(raw_calendar))]
+
+    def home():
+        assert client_drc.get("/").status_code == 200
+
+    def raw_home():
+        with connection.cursor() as c:
+            c.execute("SELECT COUNT(*) FROM projects_project WHERE status IN ('proposed', 'acceptance_applied', "
+                      "'initiation_submitted', 'under_review')")
+            c.fetchall()
+            c.execute("SELECT * FROM projects_project WHERE status IN ('proposed', 'acceptance_applied', "
+                      "'initiation_submitted', 'under_review') ORDER BY updated_at DESC, id DESC LIMIT 20")
+            c.fetchall()
+
+    rows.append(("我的待办 (home page, drc)", timed(home), timed(raw_home)))
+    return rows
+
+
 def main() -> None:
     from itgov.accounts.models import User
     from itgov.audit import events
@@ -413,6 +463,7 @@ def main() -> None:
     rows.extend(plan_rows(drc))
     rows.extend(approval_rows(drc, client_drc))
     rows.extend(payment_rows(drc))
+    rows.extend(acceptance_rows(drc, client_drc))
 
     print(f"itgov benchmarks · {connection.vendor} · {N} projects · {M} plan lines · median of {REPEAT}")
     print(f"{'operation':34} {'itgov ms':>10} {'floor ms':>10} {'ratio':>7}")

@@ -182,7 +182,7 @@ def expert_add(*, actor, project: Project, data: dict[str, Any]) -> AcceptanceEx
     values = clean_input(f.ExpertForm, data)
     expert = expert_pool(project).filter(pk=values["expert_id"]).first()
     if expert is None:
-        raise InvalidInput(fields={"expert_id": [_("须为本区专家库中的在库专家")]})
+        raise InvalidInput(fields={"expert_id": [_("须为本区专家库中在库的专家")]})
 
     def write(locked, results):
         acceptance = _open_acceptance(locked)

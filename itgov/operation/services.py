@@ -82,7 +82,7 @@ def _evaluation_values(targets: list, rows) -> tuple[list[dict], dict]:
     missing = [i for i, t in enumerate(targets) if t.pk not in seen]
     if missing and not errors:
         errors["values"] = [_("须填写全部%(n)d项绩效目标的实际值,缺第%(m)s项") % {
-            "n": len(targets), "m": "、".join(str(i + 1) for i in missing)}]
+            "n": len(targets), "m": str(_("、")).join(str(i + 1) for i in missing)}]
     return sorted(values, key=lambda v: v["position"]), errors
 
 

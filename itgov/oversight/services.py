@@ -59,7 +59,7 @@ def _visible_projects(actor, ids: list[int], field: str) -> list[Project]:
     missing = [pk for pk in ids if pk not in found]
     if missing:
         raise InvalidInput(fields={field: [_("项目不存在或无权查看:%(ids)s") % {
-            "ids": "、".join(str(pk) for pk in missing)}]})
+            "ids": str(_("、")).join(str(pk) for pk in missing)}]})
     return [found[pk] for pk in ids]
 
 

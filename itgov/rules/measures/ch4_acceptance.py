@@ -122,7 +122,7 @@ def application_documents(case: Case, params) -> Outcome:
 
     missing = [k for k in case.data.get("required", ()) if k not in set(case.data.get("uploaded", ()))]
     if missing:
-        names = "、".join(str(DocumentKind(k).label) for k in missing)
+        names = str(_("、")).join(str(DocumentKind(k).label) for k in missing)
         return Outcome.violated(_("缺少:%(n)s") % {"n": names}, documents=_("缺少:%(n)s") % {"n": names})
     return Outcome.met(_("材料齐全(%(n)d项)") % {"n": len(case.data.get("required", ()))})
 
@@ -192,7 +192,8 @@ def opinions_before_decision(case: Case, params) -> Outcome:
                                 decided_on=_("不得早于验收日期"))
     waiting = case.data.get("waiting") or []
     if waiting:
-        return Outcome.violated(_("待提交意见:%(n)s") % {"n": "、".join(waiting)}, experts=_("尚有专家未提交意见"))
+        return Outcome.violated(_("待提交意见:%(n)s") % {"n": str(_("、")).join(waiting)},
+                                experts=_("尚有专家未提交意见"))
     return Outcome.met(_("验收于 %(s)s 组织,专家意见齐全") % {"s": scheduled})
 
 

@@ -672,7 +672,7 @@ def test_the_pool_marks_the_conflicted_expert_and_seating_them_is_422(accept, di
     response = drc.post(page_url(project, "experts/"), {"expert_id": "abc"})
     assert response.status_code == 400 and "须为整数" in html_of(response)
     response = drc.post(page_url(project, "experts/"), {"expert_id": 999999})
-    assert response.status_code == 400 and "须为本区专家库中的在库专家" in html_of(response)
+    assert response.status_code == 400 and "须为本区专家库中在库的专家" in html_of(response)
     assert acceptance_state(project) == before
 
 
