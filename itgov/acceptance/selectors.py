@@ -108,10 +108,6 @@ def decision_case(project) -> dict:
     return {"scheduled_on": acceptance.scheduled_on, "waiting": waiting}
 
 
-def failures_of(project) -> int:
-    return Acceptance.objects.filter(project=project, result=Result.FAILED).count()
-
-
 def seat_for(user, project) -> AcceptanceExpert | None:
     """The seat `user` holds in the group of the project's current acceptance (an expert's own)."""
     if not getattr(user, "is_authenticated", False):

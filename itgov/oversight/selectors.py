@@ -147,12 +147,6 @@ def access_request_by_id(user, request_id) -> AuditRequest:
     return request
 
 
-def answers_of(request: AuditRequest) -> list[AuditAnswer]:
-    return list(request.answers.select_related("submitted_by")
-                .prefetch_related(Prefetch("files", queryset=AuditAnswerFile.objects.order_by("id")))
-                .order_by("sequence"))
-
-
 def access_answer_file(user, file_id) -> AuditAnswerFile:
     row = (AuditAnswerFile.objects.select_related("answer__request__addressee", "answer__request__case",
                                                   "answer__request__project")

@@ -16,7 +16,7 @@ SQLITE_DROP = [sql for table in TABLES for sql in (f"DROP TRIGGER IF EXISTS {tab
                                                       f"DROP TRIGGER IF EXISTS {table}_no_delete;")]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION oversight_answer_immutable() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION '% is immutable', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;""",
+       BEGIN RAISE EXCEPTION 'oversight answers are immutable'; END; $$ LANGUAGE plpgsql;""",
     *[sql for table in TABLES for sql in (
         f"DROP TRIGGER IF EXISTS {table}_immutable ON {table};",
         f"""CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table}
