@@ -122,3 +122,23 @@ def test_the_audit_case_has_an_answer_and_an_overdue_request(demo):
     assert states == {JUSTICE: "answered", CULTURE: "overdue"}
     answer = case.requests.get(project__name=JUSTICE).answers.get()
     assert answer.files.count() == 1 and not answer.late
+
+
+def test_a_story_the_services_refuse_leaves_nothing_of_the_history(demo, monkeypatch):
+    # given one more story whose trial would begin before its construction (art. 22 refuses it)
+    from itgov.accounts.models import User
+    from itgov.demo import history
+    from itgov.planning.models import AnnualPlan
+
+    broken = {**STORIES[0], "name": "鼓楼区演示用拒绝项目", "approved": 60, "trial": 70}
+    monkeypatch.setattr(history, "STORIES", [*STORIES, broken])
+    users = {user.username: user for user in User.objects.all()}
+    units = {unit.code: unit for unit in Unit.objects.all()}
+    gulou = units["drc"].jurisdiction
+    events = AuditEvent.objects.count()
+    # when the history loads, then it says why and leaves nothing of the story: no project, no plan of its year
+    told, notes = history.load_history(users, units, gulou)
+    assert told == 0 and len(notes) == 1 and notes[0].startswith("历年项目演示未载入:") and "第二十二条" in notes[0]
+    assert not Project.objects.filter(name=broken["name"]).exists()
+    assert not AnnualPlan.objects.filter(year=months_ago(local_today(), 60).year).exists()
+    assert AuditEvent.objects.count() == events  # not a trace: the note says why
