@@ -190,11 +190,14 @@ def approval_setup(drc, count: int) -> list:
         InitiationApplication,
         Milestone,
         PerformanceTarget,
+        UnitSuspension,
     )
     from itgov.organizations.models import Unit
     from itgov.projects.models import Project
 
-    owners = list(Unit.objects.filter(kind="department").order_by("code"))
+    # units whose approvals are not suspended (the demo suspends one, art. 23)
+    suspended = UnitSuspension.objects.filter(lifted_at__isnull=True).values("unit_id")
+    owners = list(Unit.objects.filter(kind="department").exclude(pk__in=suspended).order_by("code"))
     first = Project.objects.filter(name__startswith="基准立项项目").count()
     projects = Project.objects.bulk_create([
         Project(name=f"基准立项项目{first + i:06d}", owner_unit=owners[i % len(owners)], kind="business_system",

@@ -127,7 +127,10 @@ def calendar_entries(user, first: dt.date, last: dt.date) -> list[dict]:
     acceptances scheduled (`acceptance`), the first day a project on trial may apply (`may_apply`, T +
     `min_trial_run`) and the last day it applies on time (`application_due`, T + `acceptance_window`), and the
     rectification deadlines of failed acceptances (`rectification_due`). Each: {date, kind, project, acceptance}."""
+    from django.db.models import Q
+
     from itgov.core.dates import add_months
+    from itgov.organizations.models import Jurisdiction
     from itgov.projects.choices import ProjectStatus as S
     from itgov.projects.models import Project
     from itgov.projects.policies import visible_projects_q
@@ -144,14 +147,21 @@ def calendar_entries(user, first: dt.date, last: dt.date) -> list[dict]:
               .select_related("project__owner_unit", "application"))
     entries += [{"date": a.rectification_due_on, "kind": "rectification_due", "project": a.project, "acceptance": a}
                 for a in failed]
-    on_trial = list(visible.filter(status=S.TRIAL_OPERATION, trial_started_on__isnull=False)
-                    .select_related("owner_unit__jurisdiction"))
+    # Only the projects whose T + `min_trial_run` or T + `acceptance_window` can fall in the range are read: per
+    # jurisdiction, T from (first − the longer span − 3 days: month ends) to (last − the shorter span + 3 days).
+    on_trial_all = visible.filter(status=S.TRIAL_OPERATION, trial_started_on__isnull=False)
     params_of: dict[int, dict] = {}
-    for project in on_trial:
-        jurisdiction = project.owner_unit.jurisdiction
-        if jurisdiction.pk not in params_of:
-            params_of[jurisdiction.pk] = parameters_in_force(jurisdiction, first)
-        params = params_of[jurisdiction.pk]
+    window = Q(pk__in=[])
+    slack = dt.timedelta(days=3)
+    for jurisdiction in Jurisdiction.objects.filter(pk__in=on_trial_all.values("owner_unit__jurisdiction")):
+        params = params_of[jurisdiction.pk] = parameters_in_force(jurisdiction, first)
+        spans = [int(params[name]) for name in ("min_trial_run", "acceptance_window") if params.get(name)]
+        if spans:
+            window |= Q(owner_unit__jurisdiction=jurisdiction,
+                        trial_started_on__range=(add_months(first, -max(spans)) - slack,
+                                                 add_months(last, -min(spans)) + slack))
+    for project in on_trial_all.filter(window).select_related("owner_unit__jurisdiction"):
+        params = params_of[project.owner_unit.jurisdiction_id]
         for kind, name in (("may_apply", "min_trial_run"), ("application_due", "acceptance_window")):
             if params.get(name):
                 day = add_months(project.trial_started_on, int(params[name]))

@@ -360,3 +360,23 @@ def test_the_calendar_shows_what_falls_due_to_those_who_see_it(district, django_
     mine = {e["project"].owner_unit_id for e in calendar_entries(district.users["edu"], first, last)}
     assert mine == {district.edu.pk}
     assert calendar_entries(district.users["admin"], first, last) == []
+
+
+def test_the_calendar_finds_every_month_end_day_of_trial(district):
+    """T + 3 months and T + 6 months at month ends (31 Aug + 6 = 28/29 Feb; 30/31 Nov… + 3): each trial day of a
+    year appears in the month its dates fall in, and in no other."""
+    from itgov.core.dates import add_months
+    from itgov.projects.models import Project
+
+    world = acceptance_maker(district)("trial_operation")
+    drc = district.users["drc"]
+    start = dt.date(2025, 1, 1)
+    for offset in range(0, 366, 1):
+        trial = start + offset * DAY
+        Project.objects.filter(pk=world.project.pk).update(trial_started_on=trial)
+        for months, kind in ((3, "may_apply"), (6, "application_due")):
+            day = add_months(trial, months)
+            first = day.replace(day=1)
+            last = add_months(first, 1) - DAY
+            found = [e for e in calendar_entries(drc, first, last) if e["kind"] == kind]
+            assert [e["date"] for e in found] == [day], (trial, kind)
