@@ -324,7 +324,10 @@ def rectification_refuse(*, actor, project: Project, data: dict[str, Any]) -> Ac
 
 def suspend_overdue_rectifications(today=None) -> int:
     """Art. 23: a failed project not applying again by its rectification deadline has its unit's later approvals
-    suspended, the day after the deadline. Run each night; returns how many units it suspended."""
+    suspended, the day after the deadline. Run each night; returns how many units it suspended. A unit suspended
+    already (by DRC, or for another project) is left as it is, and judged again once that suspension is lifted."""
+    from itgov.approvals.models import UnitSuspension
+
     today = today or local_today()
     count = 0
     overdue = (Acceptance.objects.filter(result=Result.FAILED, rectification_due_on__lt=today, suspension__isnull=True,
@@ -338,6 +341,8 @@ def suspend_overdue_rectifications(today=None) -> int:
                 continue
             if acceptance.application_id != _application(project).pk:  # pragma: no cover (an older failure)
                 continue
+            if UnitSuspension.objects.filter(unit=project.owner_unit, lifted_at__isnull=True).exists():
+                continue  # already suspended: judged again the night after it is lifted
             audit_record(event_type=events.ACCEPTANCE_RECTIFICATION_OVERDUE, actor=None, obj=acceptance,
                          project_id=project.pk, after={"rectification_due_on": acceptance.rectification_due_on})
             _suspend_unit(acceptance, None, _("项目“%(p)s”竣工验收未通过,逾期(%(d)s)未整改(第二十三条)") % {

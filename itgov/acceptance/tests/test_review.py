@@ -289,8 +289,25 @@ def test_the_deadline_let_pass_suspends_the_unit_the_day_after_and_only_once(dis
 def test_a_unit_already_suspended_keeps_its_one_suspension(district):
     world = acceptance_maker(district)("rectifying")
     existing = UnitSuspension.objects.create(unit=district.edu, reason="已暂缓", started_at=world.project.updated_at)
+    due = current_acceptance(world.project).rectification_due_on
+    # the overdue job leaves it alone night after night (no new suspension, no repeated event) ...
+    assert services.suspend_overdue_rectifications(due + DAY) == 0
+    assert services.suspend_overdue_rectifications(due + 2 * DAY) == 0
+    assert not AuditEvent.objects.filter(event_type=events.ACCEPTANCE_RECTIFICATION_OVERDUE).exists()
     services.rectification_refuse(actor=world.owner, project=fresh(world.project), data={"reason": "不整改"})
     assert list(UnitSuspension.objects.filter(lifted_at__isnull=True)) == [existing]
+
+
+def test_an_overdue_rectification_suspends_again_once_the_other_suspension_is_lifted(district):
+    from django.utils import timezone
+
+    world = acceptance_maker(district)("rectifying")
+    existing = UnitSuspension.objects.create(unit=district.edu, reason="已暂缓", started_at=timezone.now())
+    due = current_acceptance(world.project).rectification_due_on
+    assert services.suspend_overdue_rectifications(due + DAY) == 0
+    UnitSuspension.objects.filter(pk=existing.pk).update(lifted_at=timezone.now(), lift_reason="已整改")
+    assert services.suspend_overdue_rectifications(due + 2 * DAY) == 1
+    assert active_suspension(district.edu).project_id == world.project.pk
 
 
 # --- filing with Finance and the asset register (art. 22) --------------------------------------------------------
