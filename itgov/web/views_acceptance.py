@@ -60,7 +60,7 @@ from itgov.acceptance.models import (
 from itgov.access.scoping import is_bureau_user
 from itgov.accounts.choices import Role
 from itgov.approvals.forms import date_field
-from itgov.core.dates import SHANGHAI, add_months, local_today
+from itgov.core.dates import SHANGHAI, local_today
 from itgov.core.errors import Forbidden, InvalidInput, NotFound
 from itgov.core.workflow import permission_denied
 from itgov.organizations.choices import UnitKind
@@ -704,11 +704,9 @@ def acceptance_list(request):
         jurisdiction = project.owner_unit.jurisdiction
         if jurisdiction.pk not in params_of:
             params_of[jurisdiction.pk] = parameters_in_force(jurisdiction, today)
-        window = params_of[jurisdiction.pk].get("acceptance_window")
-        project.apply_by = (add_months(project.trial_started_on, int(window))
-                            if window and project.trial_started_on else None)
-        project.apply_late = (project.status == S.TRIAL_OPERATION and project.apply_by is not None
-                              and today > project.apply_by)
+        dates = selectors.acceptance_dates(project, params_of[jurisdiction.pk], today)  # art. 22, the rule's dates
+        project.apply_by = dates["due"]
+        project.apply_late = project.status == S.TRIAL_OPERATION and dates["late"]
         project.badge = STATUS_BADGES.get(project.status, "text-bg-secondary")
         project.result_label = Result(project.acc_result).label if project.acc_result else ""
         project.result_badge = RESULT_BADGES.get(project.acc_result, "")

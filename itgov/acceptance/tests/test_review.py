@@ -397,3 +397,12 @@ def test_the_calendar_finds_every_month_end_day_of_trial(district):
             last = add_months(first, 1) - DAY
             found = [e for e in calendar_entries(drc, first, last) if e["kind"] == kind]
             assert [e["date"] for e in found] == [day], (trial, kind)
+
+
+def test_the_power_to_opine_is_an_experts_or_drcs(district):
+    from itgov.rules.registry import Case, evaluate, get_rule
+
+    rule = get_rule("art22.expert_opines")
+    status = {role: evaluate(rule, Case(subject=None, actor=district.users[role]), {}).status
+              for role in ("expert", "drc", "edu", "finance", "audit")}
+    assert status == {"expert": "met", "drc": "met", "edu": "violated", "finance": "violated", "audit": "violated"}

@@ -148,7 +148,12 @@ def drc_organises(case: Case, params) -> Outcome:
           message=_("只有本项目验收专家组的专家(或代为录入的区发改委人员)可以提交验收意见"),
           actions=("acceptance.opinion",))
 def expert_opines(case: Case, params) -> Outcome:
-    return Outcome.met() if case.actor is not None else Outcome.violated(_("未登录"))
+    """The service gives the seat's own expert (or DRC recording the meeting) the power; this names who may."""
+    from itgov.accounts.choices import Role
+
+    if case.actor is not None and (case.actor.has_role(Role.EXPERT) or case.actor.has_role(Role.DRC)):
+        return Outcome.met()
+    return Outcome.violated(_("不是验收专家组的专家或区发改委(大数据局)"))
 
 
 @register("art22.acceptance_after_application", article=22, scope="action",
