@@ -2,8 +2,9 @@
 tests/construction_world.py: construction started long ago, trial operation from T = four months ago (so it may
 apply today), the application's required documents uploaded (small files), DRC's acceptance scheduled today.
 
-`acceptance_maker(district)(state, owner="edu", experts=())` → SimpleNamespace(project, owner, drc,
-acceptance, year, trial). States: "trial_operation", "acceptance_applied", "scheduled", "rectifying", "accepted".
+`acceptance_maker(district)(state, owner="edu", experts=(), catalogued=True)` → SimpleNamespace(project, owner,
+drc, acceptance, year, trial, system). With `catalogued`, the project's system, its declared resources in the
+catalogue and a passed graded assessment are registered when the trial starts (art. 27, 30). States: "trial_operation", "acceptance_applied", "scheduled", "rectifying", "accepted".
 `upload_required(world)` uploads what the application must carry (and `kinds=` more, e.g. a rectification report).
 """
 
@@ -40,6 +41,31 @@ def upload_required(world, kinds=()):
         upload(world, kind)
 
 
+def catalogue_and_security(world, *, assessed: bool = True):
+    """What the acceptance checks beside the documents: the project's system with the resources its application said
+    it produces in the district catalogue (art. 27), and — its level being 3 — a passed graded assessment (art. 30)."""
+    from itgov.approvals.selectors import current_baseline
+    from itgov.catalogue import services as catalogue
+    from itgov.core.dates import local_today
+    from itgov.security import services as security
+
+    project = fresh(world.project)
+    world.system = catalogue.system_register(actor=world.owner, data={
+        "name": f"{project.name}系统", "project_id": project.pk, "summary": "项目建成的业务系统"})
+    for declared in current_baseline(project).application.data_resources.all():
+        if declared.direction == "produced" and declared.into_catalogue:
+            catalogue.resource_register(actor=world.owner, data={
+                "system_id": world.system.pk, "resource_class": "departmental", "name": declared.name,
+                "summary": declared.source_or_use or declared.name, "format": "database",
+                "sharing_type": "conditional", "sharing_conditions": "按业务需要申请使用", "sharing_method": "interface",
+                "open_type": "closed", "update_cycle": "daily", "declared_id": declared.pk,
+                "items": [{"name": "办件编号", "data_type": "C", "sensitive": False}]})
+    if assessed and (world.system.protection_level or 0) >= 3:
+        security.assessment_record(actor=world.owner, system=world.system, data={
+            "kind": "graded", "assessed_on": local_today().isoformat(), "assessor": "江苏省信息安全测评中心",
+            "result": "conforms", "report_number": f"DJCP-{project.pk}", "score": "88"})
+
+
 def acceptance_maker(district):
     from itgov.acceptance import services
     from itgov.acceptance.selectors import current_acceptance
@@ -48,8 +74,8 @@ def acceptance_maker(district):
 
     make_construction = construction_maker(district)
 
-    def make(state: str = "accepted", *, owner: str = "edu", experts=(), trial: dt.date | None = None
-             ) -> SimpleNamespace:
+    def make(state: str = "accepted", *, owner: str = "edu", experts=(), trial: dt.date | None = None,
+             catalogued: bool = True) -> SimpleNamespace:
         if state not in STATES:
             raise ValueError(state)
         built = make_construction("in_construction", owner=owner)
@@ -62,6 +88,9 @@ def acceptance_maker(district):
                                 trial=trial, acceptance=None, baseline=built.baseline)
         services.trial_start(actor=world.owner, project=world.project, data={"trial_started_on": trial.isoformat()})
         world.project = fresh(world.project)
+        world.system = None
+        if catalogued:
+            catalogue_and_security(world)
         if state == "trial_operation":
             return world
         upload_required(world)

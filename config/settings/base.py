@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "itgov.acceptance",
     "itgov.operation",
     "itgov.oversight",
+    "itgov.catalogue",
+    "itgov.security",
     "itgov.api",
     "itgov.web",
     "itgov.demo",

@@ -11,6 +11,7 @@ from .routers import (
     annual_plans,
     approvals,
     audit,
+    catalogue,
     construction,
     construction_control,
     devplans,
@@ -20,6 +21,7 @@ from .routers import (
     oversight,
     planning,
     projects,
+    security,
 )
 
 
@@ -63,3 +65,5 @@ api.add_router("", construction_control.router)
 api.add_router("", acceptance.router)
 api.add_router("", operation.router)
 api.add_router("", oversight.router)
+api.add_router("", catalogue.router)
+api.add_router("", security.router)

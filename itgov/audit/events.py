@@ -131,6 +131,24 @@ TOKEN_ISSUED = "token.issued"  # noqa: S105  (an event name)
 DEMO_LOADED = "system.demo_loaded"
 POLICY_PROFILE_LOADED = "policy.profile.loaded"
 
+SYSTEM_REGISTERED = "catalogue.system.registered"
+SYSTEM_CHANGED = "catalogue.system.changed"
+RESOURCE_REGISTERED = "catalogue.resource.registered"
+RESOURCE_CHANGED = "catalogue.resource.changed"
+RESOURCE_PUBLISHED = "catalogue.resource.published"
+INTERFACE_REGISTERED = "catalogue.interface.registered"
+INTERFACE_RETIRED = "catalogue.interface.retired"
+CATALOGUE_EXPORTED = "catalogue.exported"
+SHARING_REQUESTED = "sharing.requested"
+SHARING_GRANTED = "sharing.granted"
+SHARING_REFUSED = "sharing.refused"
+SHARING_WITHDRAWN = "sharing.withdrawn"
+SHARING_USE_RECORDED = "sharing.use_recorded"
+SECURITY_FILING_RECORDED = "security.filing.recorded"
+SECURITY_ASSESSMENT_RECORDED = "security.assessment.recorded"
+SECURITY_FINDING_RAISED = "security.finding.raised"
+SECURITY_FINDING_REMEDIATED = "security.finding.remediated"
+
 EVENT_TYPES: dict[str, str] = {
     AUTH_LOGIN: _("登录"),
     AUTH_LOGOUT: _("退出"),
@@ -243,6 +261,23 @@ EVENT_TYPES: dict[str, str] = {
     AUDIT_CASE_CLOSED: _("审计结案"),
     AUDIT_REQUEST_SENT: _("发出审计调阅要求"),
     AUDIT_ANSWER_SUBMITTED: _("报送审计资料"),
+    SYSTEM_REGISTERED: _("登记信息系统"),
+    SYSTEM_CHANGED: _("修改信息系统"),
+    RESOURCE_REGISTERED: _("登记数据资源"),
+    RESOURCE_CHANGED: _("修改数据资源"),
+    RESOURCE_PUBLISHED: _("发布数据资源"),
+    INTERFACE_REGISTERED: _("登记共享接口"),
+    INTERFACE_RETIRED: _("停用共享接口"),
+    CATALOGUE_EXPORTED: _("导出数据资源目录"),
+    SHARING_REQUESTED: _("申请共享数据"),
+    SHARING_GRANTED: _("同意共享申请"),
+    SHARING_REFUSED: _("不同意共享申请"),
+    SHARING_WITHDRAWN: _("撤回共享申请"),
+    SHARING_USE_RECORDED: _("登记共享使用"),
+    SECURITY_FILING_RECORDED: _("登记等级保护定级备案"),
+    SECURITY_ASSESSMENT_RECORDED: _("登记安全测评"),
+    SECURITY_FINDING_RAISED: _("提出安全整改问题"),
+    SECURITY_FINDING_REMEDIATED: _("登记安全问题整改"),
     DOSSIER_EXPORTED: _("导出项目档案"),
     UNIT_SUSPENDED: _("暂缓单位项目审批"),
     UNIT_SUSPENSION_LIFTED: _("恢复单位项目审批"),

@@ -2,8 +2,9 @@
 
 The stories of this year (itgov/demo/data.py) cannot show a project accepted a year ago, an evaluation overdue or
 a warranty ended: those need years. So each project here lives its life through the services as the roles would
-have acted — proposal, the annual plan of its year, approval, budget, construction, trial operation, acceptance,
-go-live, evaluation, O&M — with `django.utils.timezone.now` set to the day each step happened (`clock`): every
+have acted — proposal, the annual plan of its year, approval, budget, construction, trial operation (its system
+registered in the catalogue with the resource its application declared, art. 27–30), acceptance, go-live,
+evaluation, O&M — with `django.utils.timezone.now` set to the day each step happened (`clock`): every
 rule judges the step by its own date, and the audit trail records it then. The days are offsets from the day the
 demo loads, so the stories stay as current as the demo.
 
@@ -54,6 +55,17 @@ STORIES: list[dict] = [
         "warranty_months": 12, "experts": ["顾维民", "陶慧娟"],
         # the self-evaluation window is open (G + 12 … G + 24 months); next year's O&M funds wait for Finance
         "evaluated": None, "funding": [{"at": 1, "year": 1, "amount": "62000.00", "decision": None}],
+        # the resource the application declares as produced, registered in the catalogue during the trial (art. 27)
+        "resource": {
+            "name": "社区矫正对象基本信息", "class": "departmental", "format": "database", "type": "conditional",
+            "conditions": "限公安、法院、检察院在办理案件和核查工作中依法使用,经区司法局审核后按需开通信息项。",
+            "method": "interface", "open": "closed", "cycle": "daily",
+            "summary": "全区社区矫正对象的身份、矫正类别、矫正期限和执行地信息。",
+            "items": [("矫正对象编号", "C", False), ("姓名", "C", True), ("公民身份号码", "C", True),
+                      ("矫正类别", "C", False), ("矫正起始日期", "D", False), ("矫正终止日期", "D", False),
+                      ("执行地司法所", "C", False)],
+            "interface": ("api", "社区矫正对象身份核查接口", "https://dsep.gulou.gov.cn/api/justice/corrections/verify"),
+        },
     },
     {
         "name": "鼓楼区文化馆数字化服务平台建设项目", "owner": "culture", "kind": "business_system",
@@ -67,6 +79,14 @@ STORIES: list[dict] = [
         # the window closed six months ago without an evaluation (overdue); this year's O&M funds were granted
         "evaluated": None,
         "funding": [{"at": 10, "year": 0, "amount": "52000.00", "decision": ("approve", "45000.00", "按运维合同核定。")}],
+        "resource": {
+            "name": "文化活动和场馆信息", "class": "thematic", "format": "database", "type": "unconditional",
+            "conditions": "", "method": "interface", "open": "open", "cycle": "daily",
+            "summary": "区文化馆举办的公益文化活动、场馆开放时间和预约名额。",
+            "items": [("活动名称", "C", False), ("活动类型", "C", False), ("举办场馆", "C", False),
+                      ("活动开始时间", "T", False), ("可预约名额", "N", False), ("场馆开放时间", "C", False)],
+            "interface": ("api", "文化活动和场馆信息查询接口", "https://dsep.gulou.gov.cn/api/culture/activities"),
+        },
     },
     {
         "name": "鼓楼区养老机构视频监管系统建设项目", "owner": "civil", "kind": "business_system",
@@ -80,6 +100,15 @@ STORIES: list[dict] = [
         # the self-evaluation reported in its window (the PDF); next year's O&M funds refused for a reason
         "evaluated": 2, "funding": [{"at": 3, "year": 1, "amount": "90000.00",
                                      "decision": ("reject", None, "申请金额超出运维合同,请按合同金额重新申请。")}],
+        "resource": {
+            "name": "养老机构监管预警信息", "class": "departmental", "format": "database", "type": "conditional",
+            "conditions": "限应急管理、消防救援部门用于安全隐患处置,按推送方式共享,不得对外公开。",
+            "method": "exchange", "open": "closed", "cycle": "realtime",
+            "summary": "养老机构视频智能分析产生的消防通道堵塞、老人跌倒、夜间脱岗等预警及处置情况。",
+            "items": [("机构名称", "C", False), ("统一社会信用代码", "C", False), ("预警类型", "C", False),
+                      ("预警时间", "T", False), ("处置状态", "C", False), ("处置结果", "M", False)],
+            "interface": ("file", "养老机构预警信息推送目录", "/exchange/civil/eldercare-alerts/"),
+        },
     },
     {
         "name": "鼓楼区市场主体信用监管平台建设项目", "owner": "market", "kind": "business_system",
@@ -91,6 +120,15 @@ STORIES: list[dict] = [
         "approved": 14, "trial": 6, "applied": 2, "decided": 1, "outcome": "failed", "rectify_days": 60,
         "findings": "信用评价模型未按批复完成省平台数据对接,联合惩戒模块未通过性能测试。",
         "warranty_months": 12, "experts": ["顾维民"],
+        "resource": {
+            "name": "市场主体信用评价结果", "class": "departmental", "format": "database", "type": "conditional",
+            "conditions": "限相关行政执法部门在日常监管和联合惩戒中查询使用,不得用于行政执法以外的用途。",
+            "method": "query", "open": "closed", "cycle": "monthly",
+            "summary": "辖区市场主体的信用等级、评价日期和分级分类监管类别。",
+            "items": [("统一社会信用代码", "C", False), ("企业名称", "C", False), ("信用等级", "C", False),
+                      ("评价日期", "D", False), ("监管类别", "C", False)],
+            "interface": ("api", "市场主体信用评价结果查询接口", "https://dsep.gulou.gov.cn/api/market/credit-ratings"),
+        },
     },
     {
         "name": "鼓楼区噪声自动监测系统建设项目", "owner": "eco", "kind": "resource_database",
@@ -104,6 +142,14 @@ STORIES: list[dict] = [
         "findings": "12个站点数据传输不稳定,监测数据有效率仅71%,未达到批复的95%。",
         "refindings": "整改后站点数据有效率仍为83%,仍未达到批复的95%;数据库未完成与市平台的对接。",
         "warranty_months": 12, "experts": [],
+        "resource": {
+            "name": "噪声自动监测数据", "class": "thematic", "format": "database", "type": "unconditional",
+            "conditions": "", "method": "interface", "open": "open", "cycle": "realtime",
+            "summary": "20个噪声自动监测站点的逐时等效声级和超标情况。",
+            "items": [("站点编号", "C", False), ("站点名称", "C", False), ("监测时间", "T", False),
+                      ("等效声级", "N", False), ("声环境功能区类别", "C", False), ("是否超标", "L", False)],
+            "interface": ("api", "噪声自动监测数据接口", "https://dsep.gulou.gov.cn/api/eco/noise"),
+        },
     },
     {
         "name": "湖南路街道网格化服务管理系统升级项目", "owner": "hunanlu", "kind": "business_system",
@@ -113,6 +159,15 @@ STORIES: list[dict] = [
         "content": "升级网格事件上报、分拨处置和考核评价模块,对接区“一网统管”平台。",
         "sharing": "网格事件数据按有条件共享编入目录,向区城管、应急部门推送。",
         "approved": 16, "trial": 7, "outcome": "trial", "warranty_months": 12, "experts": [],
+        "resource": {
+            "name": "湖南路街道网格事件数据", "class": "departmental", "format": "database", "type": "conditional",
+            "conditions": "限区城管、应急部门用于事件分拨处置和考核,按推送方式共享。",
+            "method": "exchange", "open": "closed", "cycle": "daily",
+            "summary": "网格员上报和群众反映的事件、分拨处置和办结情况。",
+            "items": [("事件编号", "C", False), ("事件类型", "C", False), ("发生地点", "C", False),
+                      ("上报时间", "T", False), ("上报人联系电话", "C", True), ("处置状态", "C", False)],
+            "interface": ("file", "网格事件数据推送目录", "/exchange/hunanlu/grid-events/"),
+        },
     },
     {
         "name": "鼓楼区社区卫生服务中心远程会诊系统建设项目", "owner": "health", "kind": "business_system",
@@ -122,6 +177,16 @@ STORIES: list[dict] = [
         "content": "建设远程会诊、远程影像诊断和双向转诊三个模块,连通13家社区卫生服务中心和2家区属医院。",
         "sharing": "会诊记录按有条件共享编入目录,向医保部门提供结算核验接口。",
         "approved": 12, "trial": 4, "outcome": "trial_documents", "warranty_months": 12, "experts": [],
+        "resource": {
+            "name": "远程会诊记录", "class": "departmental", "format": "database", "type": "conditional",
+            "conditions": "限区医疗保障局用于医保结算核验,仅提供会诊编号、会诊日期和结算状态,其他信息项须另行申请。",
+            "method": "interface", "open": "closed", "cycle": "realtime",
+            "summary": "社区卫生服务中心发起的远程会诊、影像诊断和转诊记录。",
+            "items": [("会诊编号", "C", False), ("患者姓名", "C", True), ("公民身份号码", "C", True),
+                      ("会诊日期", "D", False), ("申请机构", "C", False), ("会诊意见", "M", True),
+                      ("结算状态", "C", False)],
+            "interface": ("api", "远程会诊结算核验接口", "https://dsep.gulou.gov.cn/api/health/teleconsultation/settlement"),
+        },
     },
 ]
 
@@ -155,8 +220,7 @@ def _approval_spec(story: dict, code_serial: int) -> dict:
         "milestones": [("完成招标采购", 1), ("系统开发部署完成", 5)],
         "targets": [("output_quantity", "建成业务模块", "个", "4"), ("output_quality", "系统可用率", "%", "≥99"),
                     ("benefit", "业务办理时长缩短", "%", "30"), ("satisfaction", "使用人员满意度", "%", "≥90")],
-        "data_resources": [(story["name"].removeprefix("鼓楼区").removesuffix("建设项目").removesuffix("项目") + "业务数据",
-                            "produced", "conditional", True, "系统运行产生")],
+        "data_resources": [(story["resource"]["name"], "produced", story["resource"]["type"], True, "系统运行产生")],
         "documents": ["application_report", "feasibility_study"],
         "review": REVIEW, "panel": [], "return_reason": "",
         "decision": {"approved_estimate": story["estimate"], "control_indicators": "建设工期6个月。",
@@ -259,6 +323,7 @@ def _tell(story: dict, position: int, project: Project, users, units, gulou, tod
             "purpose": "合同预付款(30%)", "contract_id": contract.pk})
     with clock(trial):
         acceptance.trial_start(actor=owner, project=_fresh(project), data={"trial_started_on": trial.isoformat()})
+    _catalogue(story, position, project, owner, drc, trial)
     if story["outcome"] == "trial":
         return
     with clock(trial + dt.timedelta(days=30)):
@@ -292,6 +357,47 @@ def _tell(story: dict, position: int, project: Project, users, units, gulou, tod
     with clock(decided + dt.timedelta(days=10)):
         acceptance.filing_receive(actor=users["finance"], project=_fresh(project))
     _operate(story, project, owner, users, today)
+
+
+def system_name(story: dict) -> str:
+    """The name of the system a story's project builds: the project's, without its 建设项目 / 升级项目."""
+    return story["name"].removesuffix("建设项目").removesuffix("升级项目").removesuffix("项目")
+
+
+def _catalogue(story: dict, position: int, project: Project, owner, drc, trial: dt.date) -> None:
+    """In the trial run the unit registers the system its project built, lists the resource its application declared
+    as produced (art. 27, 28: the acceptance checks it is in the catalogue), registers its sharing interface and
+    records the system's graded protection filing (second level, art. 30); DRC publishes the resource."""
+    from itgov.approvals.selectors import current_baseline
+    from itgov.catalogue import services as catalogue
+    from itgov.security import services as security
+
+    spec = story["resource"]
+    declared = next(r for r in current_baseline(_fresh(project)).application.data_resources.all()
+                    if r.direction == "produced" and r.name == spec["name"])
+    registered = trial + dt.timedelta(days=20)
+    with clock(registered):
+        system = catalogue.system_register(actor=owner, data={
+            "name": system_name(story), "project_id": project.pk, "summary": story["content"]})
+        resource = catalogue.resource_register(actor=owner, data={
+            "system_id": system.pk, "declared_id": declared.pk, "resource_class": spec["class"], "name": spec["name"],
+            "summary": spec["summary"], "format": spec["format"], "sharing_type": spec["type"],
+            "sharing_conditions": spec["conditions"], "not_shared_basis": "", "sharing_method": spec["method"],
+            "open_type": spec["open"], "update_cycle": spec["cycle"],
+            "items": [{"name": name, "data_type": kind, "sensitive": sensitive}
+                      for name, kind, sensitive in spec["items"]]})
+        kind, name, address = spec["interface"]
+        catalogue.interface_register(actor=owner, resource=resource, data={
+            "kind": kind, "name": name, "address": address, "description": "经区公共数据共享交换平台提供。"})
+        filed = trial + dt.timedelta(days=15)
+        security.filing_record(actor=owner, system=system, data={
+            "protection_level": 2, "filing_number": f"32010643{position + 1:03d}-{filed.year % 100:02d}001",
+            "filed_on": filed.isoformat(), "filing_authority": FILING_AUTHORITY})
+    with clock(registered + dt.timedelta(days=5)):
+        catalogue.resource_publish(actor=drc, resource=resource)
+
+
+FILING_AUTHORITY = "南京市公安局鼓楼分局"
 
 
 def _upload(owner, project: Project, kind: str) -> None:

@@ -147,16 +147,20 @@ def load_demo() -> dict[str, object]:
         history_created, history_notes = load_history(users, units, gulou)
         notes += history_notes
         history_created += load_audit_case(users)
+        from .catalogue import load_catalogue
+
+        catalogue_created, catalogue_notes = load_catalogue(users, units, gulou)
+        notes += catalogue_notes
         if created or plans_created or approvals_created or suspensions_created or pool_created \
-                or construction_created or history_created:
+                or construction_created or history_created or catalogue_created:
             audit_record(event_type=events.DEMO_LOADED, after={
                 "projects": created, "annual_plans": plans_created, "approvals": approvals_created,
                 "suspensions": suspensions_created, "pool_entries": pool_created,
-                "construction": construction_created, "history": history_created})
+                "construction": construction_created, "history": history_created, "catalogue": catalogue_created})
     counts = {"units": len(units), "users": len(users), "projects_created": created,
               "projects": Project.objects.count(), "annual_plans_created": plans_created,
               "approvals_created": approvals_created, "construction_created": construction_created,
-              "history_created": history_created}
+              "history_created": history_created, "catalogue_created": catalogue_created}
     return {**counts, "notes": notes} if notes else counts
 
 

@@ -24,6 +24,7 @@ from django.db.models import CharField as CharFieldType
 from itgov.access.scoping import scope_q
 from itgov.accounts.choices import Role
 from itgov.core.errors import NotFound
+from itgov.core.ids import object_pk
 
 from .choices import CaseStatus, RequestState
 from .models import AuditAnswer, AuditAnswerFile, AuditCase, AuditRequest
@@ -31,16 +32,6 @@ from .policies import may_read_cases
 
 STATE_BADGES = {RequestState.OPEN: "text-bg-primary", RequestState.OVERDUE: "text-bg-danger",
                 RequestState.ANSWERED: "text-bg-success", RequestState.ANSWERED_LATE: "text-bg-warning"}
-
-
-def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not 0 < pk < 2**63:
-        raise NotFound()
-    return pk
 
 
 # --- cases ---------------------------------------------------------------------------------------------------
@@ -67,7 +58,7 @@ def case_counts(user) -> dict[str, int]:
 
 
 def access_case_by_id(user, case_id) -> AuditCase:
-    case = cases_visible_to(user).filter(pk=_pk(case_id)).first()
+    case = cases_visible_to(user).filter(pk=object_pk(case_id)).first()
     if case is None:
         raise NotFound()
     return case
@@ -141,7 +132,7 @@ def requests_addressed_to(user, today: dt.date, state: str = "") -> QuerySet[Aud
 
 def access_request_by_id(user, request_id) -> AuditRequest:
     """A request the user may see: the audit bureau's and DRC's, or addressed to the user's unit."""
-    request = _request_queryset().filter(pk=_pk(request_id)).first()
+    request = _request_queryset().filter(pk=object_pk(request_id)).first()
     if request is None or not perms.has_perm("oversight.view_request", user, request):
         raise NotFound()
     return request
@@ -150,7 +141,7 @@ def access_request_by_id(user, request_id) -> AuditRequest:
 def access_answer_file(user, file_id) -> AuditAnswerFile:
     row = (AuditAnswerFile.objects.select_related("answer__request__addressee", "answer__request__case",
                                                   "answer__request__project")
-           .filter(pk=_pk(file_id)).first())
+           .filter(pk=object_pk(file_id)).first())
     if row is None or not perms.has_perm("oversight.view_request", user, row.answer.request):
         raise NotFound()
     return row

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, Wh
 
 from itgov.core.dates import local_today
 from itgov.core.errors import NotFound
+from itgov.core.ids import object_pk
 
 from . import devplan_policies  # noqa: F401  (registers the permissions)
 from .choices import DevelopmentPlanStatus as S
@@ -21,16 +22,6 @@ ZERO = Decimal("0")
 WAS_PUBLISHED = (S.PUBLISHED, S.SUPERSEDED)
 # A project counts for its task once its unit proposed it, and as long as it is not withdrawn.
 NOT_COUNTED = ("draft", "withdrawn")
-
-
-def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not 0 < pk < 2**63:
-        raise NotFound()
-    return pk
 
 
 def plans_visible_to(user) -> QuerySet[DevelopmentPlan]:
@@ -44,14 +35,14 @@ def plans_visible_to(user) -> QuerySet[DevelopmentPlan]:
 
 
 def access_plan_by_id(user, plan_id) -> DevelopmentPlan:
-    plan = plans_visible_to(user).filter(pk=_pk(plan_id)).first()
+    plan = plans_visible_to(user).filter(pk=object_pk(plan_id)).first()
     if plan is None:
         raise NotFound()
     return plan
 
 
 def access_task_by_id(user, task_id) -> PlanTask:
-    task = PlanTask.objects.select_related("plan__jurisdiction", "lead_unit").filter(pk=_pk(task_id)).first()
+    task = PlanTask.objects.select_related("plan__jurisdiction", "lead_unit").filter(pk=object_pk(task_id)).first()
     if task is None or not plans_visible_to(user).filter(pk=task.plan_id).exists():
         raise NotFound()
     return task

@@ -11,22 +11,13 @@ from django.db.models import Q, QuerySet
 
 from itgov.access.scoping import is_bureau_user, scope_q
 from itgov.core.errors import NotFound
+from itgov.core.ids import object_pk
 
 from .choices import AdjustmentStatus, PlanClass, PlanStatus
 from .models import AnnualPlan, PlanAdjustment, PlanLine
 
 ZERO = Decimal("0")
 WAS_ISSUED = (PlanStatus.ISSUED, PlanStatus.SUPERSEDED)
-
-
-def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not 0 < pk < 2**63:
-        raise NotFound()
-    return pk
 
 
 def plans_visible_to(user) -> QuerySet[AnnualPlan]:
@@ -38,7 +29,7 @@ def plans_visible_to(user) -> QuerySet[AnnualPlan]:
 
 
 def access_plan_by_id(user, plan_id) -> AnnualPlan:
-    plan = plans_visible_to(user).filter(pk=_pk(plan_id)).first()
+    plan = plans_visible_to(user).filter(pk=object_pk(plan_id)).first()
     if plan is None:
         raise NotFound()
     return plan
@@ -56,7 +47,7 @@ def lines_of(user, plan: AnnualPlan) -> QuerySet[PlanLine]:
 
 
 def access_plan_line_by_id(user, line_id) -> PlanLine:
-    line = (PlanLine.objects.filter(pk=_pk(line_id)).filter(plan_lines_q(user))
+    line = (PlanLine.objects.filter(pk=object_pk(line_id)).filter(plan_lines_q(user))
             .select_related("project", "unit", "plan__jurisdiction").first())
     if line is None or not plans_visible_to(user).filter(pk=line.plan_id).exists():
         raise NotFound()
@@ -165,7 +156,7 @@ def adjustments_visible_to(user) -> QuerySet[PlanAdjustment]:
 
 
 def access_adjustment_by_id(user, adjustment_id) -> PlanAdjustment:
-    adjustment = adjustments_visible_to(user).filter(pk=_pk(adjustment_id)).first()
+    adjustment = adjustments_visible_to(user).filter(pk=object_pk(adjustment_id)).first()
     if adjustment is None:
         raise NotFound()
     return adjustment

@@ -76,6 +76,29 @@ def _region_code(value: Any) -> str:
     return value
 
 
+def _level_months(value: Any) -> dict:
+    """{"3": 12, "4": 6}: months between assessments per graded protection level (1–5); a level not listed has no
+    periodic requirement."""
+    if not isinstance(value, dict) or not value or not set(value) <= {"1", "2", "3", "4", "5"}:
+        raise ValueError(_("须为 {级别: 月数},级别为1至5"))
+    for months in value.values():
+        _positive_int(months)
+    return value
+
+
+def _level(value: Any) -> int:
+    if _positive_int(value) > 5:
+        raise ValueError(_("须为1至5的等级保护级别"))
+    return value
+
+
+def _day_list(value: Any) -> list:
+    if not isinstance(value, list) or not value or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+        raise ValueError(_("须为非负整数天数的列表"))
+    return value
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -106,6 +129,12 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("acceptance_window", 22, _("试运行后申请验收期限(月)"), _positive_int),
         Parameter("self_evaluation_window", 24, _("验收运行后绩效自评价期限(月)"), _int_range),
         Parameter("om_funding_rate", 12, _("运维经费占投资总额比例(办法未规定)"), _ratio),
+        Parameter("duplicate_similarity_flag", 3, _("提示区发改委判断重复建设的相似度(0–1)(办法未规定)"), _ratio),
+        Parameter("sharing_answer_days", 29, _("有条件共享申请的答复期限(天)(办法未规定)"), _positive_int),
+        Parameter("protection_assessment_interval", 30, _("各等级保护级别的等级测评周期(月)"), _level_months),
+        Parameter("crypto_assessment_level", 30, _("须开展密码应用安全性评估的最低等级保护级别"), _level),
+        Parameter("crypto_assessment_interval", 30, _("密码应用安全性评估周期(月)"), _positive_int),
+        Parameter("reminder_lead_days", 30, _("到期提醒的提前天数(最大者为“即将到期”的范围)"), _day_list),
     ]
 }
 

@@ -19,7 +19,7 @@ SECTIONS = {
 
 # The navigation in the order of a project's life: plan, propose, reserve, declare, fund, approve; then reference.
 ORDER = ["home", "devplans", "projects", "reserve", "declarations", "plans", "approvals", "expert_reviews",
-         "suspensions", "construction", "acceptance", "operation", "oversight", "rules", "audit", "sysadmin", "api"]
+         "suspensions", "construction", "acceptance", "operation", "oversight", "catalogue", "sharing", "security", "rules", "audit", "sysadmin", "api"]
 
 
 def _modules():
@@ -27,6 +27,7 @@ def _modules():
         views_acceptance,
         views_application,
         views_approvals,
+        views_catalogue,
         views_construction,
         views_control,
         views_devplans,
@@ -34,10 +35,12 @@ def _modules():
         views_operation,
         views_oversight,
         views_plans,
+        views_security,
     )
 
     return (views_devplans, views_plans, views_documents, views_application, views_approvals, views_construction,
-            views_control, views_acceptance, views_operation, views_oversight)
+            views_control, views_acceptance, views_operation, views_oversight, views_catalogue,
+            views_security)
 
 
 def _section(request) -> str:

@@ -6,6 +6,7 @@ from . import (  # noqa: F401  (converters first)
     views_acceptance,
     views_application,
     views_approvals,
+    views_catalogue,
     views_construction,
     views_control,
     views_devplans,
@@ -13,6 +14,7 @@ from . import (  # noqa: F401  (converters first)
     views_operation,
     views_oversight,
     views_plans,
+    views_security,
 )
 
 app_name = "web"
@@ -42,4 +44,5 @@ urlpatterns = [
 urlpatterns += (views_devplans.urlpatterns + views_plans.urlpatterns + views_documents.urlpatterns
                 + views_application.urlpatterns + views_approvals.urlpatterns + views_construction.urlpatterns
                 + views_control.urlpatterns + views_acceptance.urlpatterns + views_operation.urlpatterns
-                + views_oversight.urlpatterns)
+                + views_oversight.urlpatterns + views_catalogue.urlpatterns
+                + views_security.urlpatterns)

@@ -27,6 +27,7 @@ from itgov.audit.export import csv_lines
 from itgov.audit.models import AuditEvent
 from itgov.audit.selectors import audit_events_search
 from itgov.audit.services import audit_record_now
+from itgov.catalogue import selectors as catalogue_selectors
 from itgov.construction.models import RiskRating
 from itgov.core.dates import local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -62,7 +63,11 @@ from .forms import (
 from .htmx import is_partial
 from .templatetags.itgov_web import shanghai
 from .views_application import approval_card
+from .views_security import similar_panel
 
+# A project's information system is registered from its approval on (art. 27: the data resources it produces).
+SYSTEM_STATUSES = ("approved", "budgeted", "in_construction", "suspended", "trial_operation", "acceptance_applied",
+                   "rectifying", "accepted", "in_operation")
 PROJECTS_PER_PAGE = 20
 AUDIT_PER_PAGE = 50
 TODO_LIMIT = 20
@@ -191,6 +196,42 @@ def operation_step(user, project) -> dict | None:
     return None
 
 
+def data_security_todo(user) -> list[dict]:
+    """The catalogue's and security's work waiting for the user (art. 29, 30), beside the projects': the sharing
+    requests its unit must answer (overdue ones apart), and the assessments and findings of the systems it may read
+    (its own; every unit's for the Cyberspace Office and DRC) that are overdue, missing or due soon. Each with the
+    page that lists them. A constant number of queries."""
+    from itgov.catalogue.choices import RequestState
+    from itgov.catalogue.selectors import requests_filtered
+    from itgov.security.policies import reads_security_board
+    from itgov.security.selectors import board
+
+    items = []
+    today = local_today()
+    if user.has_role(Role.OWNER):
+        received = requests_filtered(user, direction="received", today=today).filter(status="pending")
+        overdue = received.filter(due_on__lt=today).count()
+        waiting = received.count() - overdue
+        sharing = reverse("web:sharing_list")
+        if overdue:
+            items.append({"label": _("共享申请逾期未答复"), "count": overdue, "badge": "text-bg-danger",
+                          "url": f"{sharing}?direction=received&status={RequestState.OVERDUE}"})
+        if waiting:
+            items.append({"label": _("待答复的共享申请"), "count": waiting, "badge": "text-bg-primary",
+                          "url": f"{sharing}?direction=received&status={RequestState.PENDING}"})
+    if user.has_role(Role.OWNER) or reads_security_board(user):
+        totals = board(user, today).total
+        url = reverse("web:security_board") if reads_security_board(user) else reverse("web:catalogue_systems")
+        for count, label, badge in (
+                (totals.overdue + totals.missing, _("安全测评逾期或未测评的系统"), "text-bg-danger"),
+                (totals.overdue_findings, _("逾期未整改的安全问题"), "text-bg-danger"),
+                (totals.due_soon, _("安全测评即将到期的系统"), "text-bg-warning"),
+                (totals.open_findings - totals.overdue_findings, _("待整改的安全问题"), "text-bg-primary")):
+            if count:
+                items.append({"label": label, "count": count, "badge": badge, "url": url})
+    return items
+
+
 def recent_activity(user):
     """The latest project events on projects the user may see: one query, whatever the numbers."""
     visible_ids = selectors.projects_visible_to(user).values("pk")
@@ -205,6 +246,7 @@ def home(request):
     todo, todo_total = awaiting_action(user)
     return render(request, "web/home.html", {
         "todo": todo, "todo_total": todo_total, "activity": recent_activity(user),
+        "data_todo": data_security_todo(user),
         "can_add": perms.has_perm("projects.add_project", user), "can_list": can_list_projects(user),
     })
 
@@ -264,6 +306,13 @@ def project_detail(request, project_id):
         "approval": approval_card(user, project),
         # Art. 19–21: the risk rating of a project being built (the IT Dashboard's colours), with its flags.
         "risk": None if project.classified else RiskRating.objects.filter(project=project).first(),
+        # Art. 27, 30: the information systems it built (their catalogue entries and security); art. 3, 18: for DRC,
+        # the existing systems, projects and resources most like it (集约建设).
+        "systems": list(catalogue_selectors.systems_visible_to(user).filter(project=project).order_by("seq")),
+        "can_register_system": (project.status in SYSTEM_STATUSES
+                                and perms.has_perm("catalogue.register_system", user)
+                                and perms.has_perm("projects.change_project", user, project)),
+        "similar": similar_panel(user, project),
     })
 
 

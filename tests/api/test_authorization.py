@@ -39,12 +39,14 @@ from itgov.projects.models import Project
 from . import (
     matrix_acceptance,
     matrix_approvals,
+    matrix_catalogue,
     matrix_construction,
     matrix_devplans,
     matrix_documents,
     matrix_operation,
     matrix_oversight,
     matrix_plans,
+    matrix_security,
 )
 from .conftest import (
     API,
@@ -246,6 +248,7 @@ MATRIX_OPERATIONS = {(m, API + p) for m, p in [*GLOBAL_OPERATIONS.values(), *PRO
                                                *matrix_construction.OPERATIONS,
                                                *matrix_acceptance.OPERATIONS, *matrix_operation.OPERATIONS,
                                                *matrix_oversight.OPERATIONS]}
+MATRIX_OPERATIONS |= {(m, API + p) for m, p in [*matrix_catalogue.OPERATIONS, *matrix_security.OPERATIONS]}
 TRANSITIONS = ("submit_proposal", "admit", "return_for_revision", "withdraw")  # the workflow table's order
 WRITES = ("update", *TRANSITIONS)
 # 403 bodies: a denial by a power rule (art. 4, art. 7) cites its article; the listing denial is plain.

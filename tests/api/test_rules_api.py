@@ -26,9 +26,11 @@ GULOU = json.loads((Path(itgov.rules.__file__).parent / "profiles_data" / "gulou
                    .read_text(encoding="utf-8"))
 ARTICLE = re.compile(r"^第[一二三四五六七八九十]+条$")
 # Every rule that describes a project's standing (scope "project"), in the order the panel lists them.
-PROJECT_RULES = ["art2.kind_and_construction_type", "art5.classified_minimal_metadata", "art6.serves_plan_task",
+PROJECT_RULES = ["art2.kind_and_construction_type", "art3.intensive_construction", "art5.classified_minimal_metadata", "art6.serves_plan_task",
                  "art7.proposal_complete", "art8.in_annual_plan", "art20.no_unapproved_deviation",
-                 "art28.proposal_data_sharing"]
+                 "art27.produced_resources_catalogued", "art28.proposal_data_sharing",
+                 "art30.assessment_before_acceptance", "art30.crypto_before_acceptance",
+                 "art30.findings_remediated", "art30.periodic_assessment"]
 
 
 def _later_profile(effective_from: dt.date, **parameters) -> dict:
@@ -173,12 +175,18 @@ def test_a_full_admitted_project_meets_the_rules(api, make_project):
 
     assert {rule: item["status"] for rule, item in items.items()} == {
         "art2.kind_and_construction_type": "met",
+        "art3.intensive_construction": "not_applicable",  # the 2021 profile sets no score to flag
         "art5.classified_minimal_metadata": "not_applicable",
         "art6.serves_plan_task": "met",
         "art7.proposal_complete": "met",
         "art8.in_annual_plan": "pending",  # admitted, not yet in an issued annual plan (art. 8)
         "art20.no_unapproved_deviation": "not_applicable",  # nothing approved yet to deviate from
+        "art27.produced_resources_catalogued": "not_applicable",  # nothing declared yet (art. 27, 28)
         "art28.proposal_data_sharing": "met",
+        "art30.assessment_before_acceptance": "not_applicable",
+        "art30.crypto_before_acceptance": "not_applicable",  # the 2021 profile sets no level for it
+        "art30.findings_remediated": "not_applicable",
+        "art30.periodic_assessment": "not_applicable",  # not in operation
     }
     assert items["art6.serves_plan_task"]["reason"] == "未关联规划任务,入库理由:基础支撑"
 

@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 from itgov.acceptance.models import Acceptance, AcceptanceDocument, AcceptanceExpert
 from itgov.accounts.services import api_token_issue
 from itgov.approvals.models import ApplicationDocument, Baseline, Milestone, PanelMember
+from itgov.catalogue.models import CatalogueResource, InformationSystem, SharingInterface, SharingRequest
 from itgov.construction.models import ChangeRequest, Incident, RectificationOrder, SupervisionPoolEntry
 from itgov.operation.models import OMFundingRequest, SelfEvaluation
 from itgov.organizations.models import Unit
@@ -49,6 +50,7 @@ from itgov.planning.models import (
 )
 from itgov.planning.services import declaration_exception_grant
 from itgov.projects.models import Project, ProjectParticipant
+from itgov.security.models import SecurityFinding
 
 from . import matrix_acceptance, matrix_construction, matrix_operation
 from .conftest import API, valid_exception_payload
@@ -118,6 +120,7 @@ def world(django_db_setup, django_db_blocker, wsgi_app):
             ensure_letter(approved.baseline)
             _building(district)
             _operating(district)
+            _catalogue(district)
             acceptance_maker(district)("scheduled", experts=(district.expert,))  # its documents, its expert's seat
             aimless = [name for name, find in {**VISIBLE, **CONSTRUCTION_OBJECTS, "building project_id": BUILDING_PROJECT,
                                                **OPERATION_OBJECTS, "operating project_id": OPERATING_PROJECT,
@@ -157,6 +160,15 @@ VISIBLE = {
     "plan_id": lambda: DevelopmentPlan.objects.filter(status="draft").order_by("pk").values_list("pk", flat=True).first(),
     "entry_id": lambda: SupervisionPoolEntry.objects.filter(appointments__isnull=True).order_by("pk")
     .values_list("pk", flat=True).first(),
+    # The catalogue, sharing and security (art. 27–30): edu's system, its resource and interface, health's pending
+    # request, the Cyberspace Office's finding (see _catalogue).
+    "system_id": lambda: InformationSystem.objects.filter(classified=False).order_by("pk").values_list("pk", flat=True)
+    .first(),
+    "resource_id": lambda: CatalogueResource.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "interface_id": lambda: SharingInterface.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "sharing_request_id": lambda: SharingRequest.objects.filter(status="pending").order_by("pk")
+    .values_list("pk", flat=True).first(),
+    "finding_id": lambda: SecurityFinding.objects.order_by("pk").values_list("pk", flat=True).first(),
 }
 # The objects of a project's approval (a second path parameter): the approved joint project's, the project_id
 # of those paths aimed at that project.
@@ -210,6 +222,29 @@ def _operating(district) -> None:
     add_contract(evaluated.project, add_months(local_today(), -1))
     funding_request(actor=evaluated.owner, project=evaluated.project, data={
         "year": local_today().year + 1, "requested_amount": "50000.00", "justification": "运维服务"})
+
+
+def _catalogue(district) -> None:
+    """edu's level-3 system with a conditional resource and its interface, health's pending request for it, a graded
+    assessment and a finding the Cyberspace Office raised (art. 27–30)."""
+    from itgov.catalogue import services
+    from itgov.catalogue.tests.conftest import resource_payload
+    from itgov.core.dates import local_today
+    from itgov.security import services as security
+
+    edu, health = district.users["edu"], district.users["health"]
+    system = services.system_register(actor=edu, data={"name": "学籍管理系统", "summary": "中小学学籍管理"})
+    resource = services.resource_register(actor=edu, data=resource_payload(system))
+    services.interface_register(actor=edu, resource=resource, data={"kind": "api", "name": "学籍核验接口",
+                                                                    "address": "https://share.example.gov.cn/xj"})
+    services.sharing_request(actor=health, data={"resource_id": resource.pk, "purpose": "核验学生身份"})
+    system = security.filing_record(actor=edu, system=system, data={"protection_level": 3})
+    security.assessment_record(actor=edu, system=system, data={
+        "kind": "graded", "assessed_on": local_today().isoformat(), "assessor": "某测评中心", "result": "mostly",
+        "report_number": "DJCP-1"})
+    security.finding_raise(actor=district.users["cyber"], system=system, data={
+        "description": "存在高危端口", "severity": "high",
+        "due_on": (local_today() + dt.timedelta(days=30)).isoformat()})
 
 
 def _building(district) -> None:

@@ -148,9 +148,11 @@ def test_d_every_navigation_page_and_english(page, district, username):
                for i in range(links.count())]
     expected = {
         "drc": {"home", "projects", "declarations", "devplans", "reserve", "plans", "approvals", "suspensions",
-                "construction", "acceptance", "operation", "oversight", "rules", "api"},
+                "construction", "acceptance", "operation", "oversight", "catalogue", "sharing", "security", "rules",
+                "api"},
         "audit": {"home", "projects", "declarations", "devplans", "reserve", "plans", "approvals", "suspensions",
-                  "construction", "acceptance", "operation", "oversight", "rules", "api", "audit"},
+                  "construction", "acceptance", "operation", "oversight", "catalogue", "sharing", "security", "rules",
+                  "api", "audit"},
         "admin": {"home", "rules", "api", "sysadmin"},  # users and settings, no business data
     }[username]
     assert {key for key, _ in targets} == expected

@@ -18,7 +18,7 @@ from itgov.core.dates import add_months, local_today
 from itgov.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from itgov.projects.models import Project
 from itgov.rules.profiles import parameters_in_force
-from tests.acceptance_world import upload_required
+from tests.acceptance_world import catalogue_and_security, upload_required
 from tests.construction_world import construction_maker
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def on_trial(district, trial: dt.date | None = None):
                          data={"trial_started_on": trial.isoformat()})
     world.project, world.trial = fresh(world.project), trial
     upload_required(world)
+    catalogue_and_security(world)
     return world
 
 
@@ -152,6 +153,7 @@ def test_no_application_while_a_change_is_unapproved(district):
     services.trial_start(actor=world.owner, project=fresh(world.project),
                          data={"trial_started_on": add_months(local_today(), -4).isoformat()})
     upload_required(world)
+    catalogue_and_security(world)
 
     # then the application is refused until DRC decides the change
     error = refused(lambda: apply(world), "art20.no_unapproved_deviation", "第二十条")
@@ -175,3 +177,36 @@ def test_a_suspended_project_cannot_start_its_trial_and_an_applied_one_cannot_ap
     with pytest.raises(Conflict):
         apply(world)
     assert AcceptanceApplication.objects.filter(project=world.project).count() == 1
+
+
+def test_the_produced_resources_must_be_in_the_catalogue_and_a_level_3_system_assessed(district):
+    """Art. 27: the application is refused while a resource the approved application said the project produces is not
+    in the district catalogue; art. 30: a level-3 system passes acceptance only with a passed graded assessment."""
+    from itgov.acceptance.selectors import current_acceptance
+    from itgov.security import services as security
+    from tests.acceptance_world import acceptance_maker
+
+    world = acceptance_maker(district)("trial_operation", catalogued=False)
+    upload_required(world)
+    error = refused(lambda: apply(world), "art27.produced_resources_catalogued", "第二十七条")
+    assert "业务办件信息" in error.message
+    catalogue_and_security(world, assessed=False)
+    assert apply(world).status == "acceptance_applied"
+    drc = district.users["drc"]
+    services.acceptance_schedule(actor=drc, project=fresh(world.project),
+                                 data={"scheduled_on": local_today().isoformat(), "location": "区政务服务中心"})
+    decision = {"decided_on": local_today().isoformat(), "findings": "同意通过竣工验收"}
+    error = refused(lambda: services.acceptance_pass(actor=drc, project=fresh(world.project), data=decision),
+                    "art30.assessment_before_acceptance", "第三十条")
+    assert world.system.name in error.message
+    # a failed assessment does not count; a passed one does
+    security.assessment_record(actor=world.owner, system=world.system, data={
+        "kind": "graded", "assessed_on": local_today().isoformat(), "assessor": "测评中心", "result": "fails",
+        "report_number": "R-1"})
+    refused(lambda: services.acceptance_pass(actor=drc, project=fresh(world.project), data=decision),
+            "art30.assessment_before_acceptance", "第三十条")
+    security.assessment_record(actor=world.owner, system=world.system, data={
+        "kind": "graded", "assessed_on": local_today().isoformat(), "assessor": "测评中心", "result": "mostly",
+        "report_number": "R-2"})
+    assert services.acceptance_pass(actor=drc, project=fresh(world.project), data=decision).status == "accepted"
+    assert current_acceptance(fresh(world.project)).result == "passed"

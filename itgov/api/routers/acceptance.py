@@ -42,6 +42,7 @@ from itgov.audit import events
 from itgov.audit.services import audit_record_now
 from itgov.core.dates import local_today
 from itgov.core.errors import Forbidden, InvalidInput, NotFound
+from itgov.core.ids import object_pk
 from itgov.projects.choices import ProjectStatus as S
 from itgov.projects.models import Project
 from itgov.projects.policies import can_list_projects
@@ -75,17 +76,6 @@ ACTIONS_DESCRIPTION = ("当前用户现在可执行的操作(执行时仍按规�
                        "apply(申请竣工验收)、reapply(整改后重新申请)、refuse(声明拒不整改)、schedule(安排验收)、"
                        "expert_add(选派验收专家)、opinion(提交专家意见)、pass(验收通过)、fail(验收不通过)、"
                        "file(验收结果报财政局备案)、receive_filing(财政局确认备案)、register_asset(登记资产)")
-
-
-def _pk(value) -> int:
-    """A path id: anything out of range is simply not found (never a database overflow)."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not 0 < pk < 2**63:
-        raise NotFound()
-    return pk
 
 
 def _name(user) -> str | None:
@@ -569,7 +559,7 @@ def acceptance_document_upload(request, project_id: int,
             openapi_extra=_binary(*dict.fromkeys(DOCUMENT_TYPES.values()), OCTET_STREAM, description="上传的原文件"))
 def acceptance_document_download(request, project_id: int, document_id: int):
     project = _project(request, project_id)
-    document = AcceptanceDocument.objects.filter(pk=_pk(document_id), project=project).first()
+    document = AcceptanceDocument.objects.filter(pk=object_pk(document_id), project=project).first()
     if document is None:
         raise NotFound()
     try:
@@ -642,7 +632,7 @@ def acceptance_expert_add(request, project_id: int, payload: AcceptanceExpertIn)
                summary="撤换验收专家(区发改委;专家提交意见前,第二十二条)")
 def acceptance_expert_remove(request, project_id: int, seat_id: int):
     project = _project(request, project_id)
-    services.expert_remove(actor=request.auth, project=project, seat=services.get_seat(project, _pk(seat_id)))
+    services.expert_remove(actor=request.auth, project=project, seat=services.get_seat(project, object_pk(seat_id)))
     return Status(204, None)
 
 
@@ -652,7 +642,7 @@ def acceptance_expert_remove(request, project_id: int, seat_id: int):
 def acceptance_expert_opinion(request, project_id: int, seat_id: int, payload: AcceptanceOpinionIn):
     project = _project(request, project_id)
     seat = services.expert_opinion(actor=request.auth, project=project,
-                                   seat=services.get_seat(project, _pk(seat_id)), data=payload.dict())
+                                   seat=services.get_seat(project, object_pk(seat_id)), data=payload.dict())
     return _seat(seat.pk)
 
 

@@ -46,6 +46,7 @@ from itgov.approvals.models import (
 from itgov.approvals.workflow import APPROVAL_TRANSITIONS, RECORD_BUDGET
 from itgov.core.dates import local_today
 from itgov.core.errors import Forbidden, NotFound
+from itgov.core.ids import object_pk
 from itgov.projects.choices import ProjectStatus
 from itgov.projects.models import Project, ProjectParticipant
 from itgov.projects.selectors import access_project_by_id
@@ -102,17 +103,6 @@ def _id_field(description: str):
 
 
 
-def _pk(value) -> int:
-    """A path id: anything out of range is simply not found (never a database overflow)."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not 0 < pk < 2**63:
-        raise NotFound()
-    return pk
-
-
 def _binary(*content_types: str, description: str) -> dict:
     """The OpenAPI of a 200 that is a file, not JSON (errors stay JSON)."""
     return {"responses": {200: {"description": description, "content": {
@@ -127,7 +117,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def _project(request, project_id) -> Project:
-    return access_project_by_id(request.auth, _pk(project_id))
+    return access_project_by_id(request.auth, object_pk(project_id))
 
 
 def _require_decision_view(user, project: Project) -> None:
@@ -767,7 +757,7 @@ def application_document_upload(request, project_id: int,
 def application_document_download(request, project_id: int, document_id: int):
     project = _project(request, project_id)
     document = (ApplicationDocument.objects.select_related("application")
-                .filter(pk=_pk(document_id), application__project=project).first())
+                .filter(pk=object_pk(document_id), application__project=project).first())
     if document is None:
         raise NotFound()
     try:
@@ -814,7 +804,7 @@ def participant_add(request, project_id: int, payload: ApprovalParticipantIn):
                summary="移除参建单位(牵头部门,第十六条)")
 def participant_remove(request, project_id: int, participant_id: int):
     project = _project(request, project_id)
-    participant = services.get_participant(project, _pk(participant_id))
+    participant = services.get_participant(project, object_pk(participant_id))
     services.participant_remove(actor=request.auth, project=project, participant=participant)
     return Status(204, None)
 
@@ -825,7 +815,7 @@ def participant_remove(request, project_id: int, participant_id: int):
              description="version:所阅读并确认的立项申请版本号;申请此后被修改的,须重新确认。")
 def participant_confirm(request, project_id: int, participant_id: int, payload: ApprovalConfirmIn):
     project = _project(request, project_id)
-    participant = services.get_participant(project, _pk(participant_id))
+    participant = services.get_participant(project, object_pk(participant_id))
     services.participant_confirm(actor=request.auth, project=project, participant=participant,
                                  expected_version=payload.version)
     return _participant_out(ProjectParticipant.objects.select_related("project", "unit").get(pk=participant.pk))
@@ -901,7 +891,7 @@ def panel_add(request, project_id: int, payload: ApprovalPanelIn):
                summary="撤换评审专家(区发改委;已提交意见的不能撤换)")
 def panel_remove(request, project_id: int, member_id: int):
     project = _project(request, project_id)
-    member = services.get_panel_member(project, _pk(member_id))
+    member = services.get_panel_member(project, object_pk(member_id))
     services.panel_remove(actor=request.auth, project=project, member=member)
     return Status(204, None)
 
@@ -911,7 +901,7 @@ def panel_remove(request, project_id: int, member_id: int):
              summary="提交评审意见(本人所在专家组;没有账号的专家由区发改委代为录入,第二十八条)")
 def opinion_record(request, project_id: int, member_id: int, payload: ApprovalOpinionIn):
     project = _project(request, project_id)
-    member = services.get_panel_member(project, _pk(member_id))
+    member = services.get_panel_member(project, object_pk(member_id))
     fresh = services.opinion_record(actor=request.auth, project=project, member=member, data=payload.dict())
     return PanelMember.objects.select_related("expert", "recorded_by").get(pk=fresh.pk)
 
@@ -1171,7 +1161,7 @@ def suspension_create(request, payload: ApprovalSuspensionIn):
 @router.post("/unit-suspensions/{suspension_id}/lift", response={200: ApprovalSuspensionOut, **WRITE_ERRORS},
              summary="解除暂缓审批(区发改委,第二十三条)")
 def suspension_lift(request, suspension_id: int, payload: ApprovalLiftIn):
-    suspension = selectors.access_suspension_by_id(request.auth, _pk(suspension_id))
+    suspension = selectors.access_suspension_by_id(request.auth, object_pk(suspension_id))
     fresh = services.suspension_lift(actor=request.auth, suspension=suspension, data={"reason": payload.reason},
                                      expected_version=payload.version)
     return _reload_suspension(request.auth, fresh)

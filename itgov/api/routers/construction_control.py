@@ -36,6 +36,7 @@ from itgov.construction.models import (
 )
 from itgov.core.dates import local_today
 from itgov.core.errors import Conflict, Forbidden, NotFound
+from itgov.core.ids import object_pk
 from itgov.organizations.models import Jurisdiction
 from itgov.projects.choices import ProjectStatus as S
 from itgov.projects.models import Project
@@ -68,20 +69,9 @@ SORTS = {
 SortLiteral = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 
 
-def _pk(value) -> int:
-    """A path id: anything out of range is simply not found (never a database overflow)."""
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not 0 < pk < 2**63:
-        raise NotFound()
-    return pk
-
-
 def _of_project(model, project: Project, pk):
     """The change, incident or order `pk` of `project`; another project's (or none) is a 404."""
-    found = model.objects.filter(pk=_pk(pk), project=project).first()
+    found = model.objects.filter(pk=object_pk(pk), project=project).first()
     if found is None:
         raise NotFound()
     return found
@@ -734,7 +724,7 @@ def pool_add(request, payload: PoolEntryIn):
                summary="移出年度监理单位(区发改委;已有项目委托的不能移出,第十九条)")
 def pool_remove(request, entry_id: int):
     user = request.auth
-    entry = (SupervisionPoolEntry.objects.filter(pk=_pk(entry_id), jurisdiction=_jurisdiction_to_write())
+    entry = (SupervisionPoolEntry.objects.filter(pk=object_pk(entry_id), jurisdiction=_jurisdiction_to_write())
              .select_related("firm").first())
     if entry is None or not _may_read_pool(user):
         raise NotFound()
@@ -778,7 +768,7 @@ def monitoring_report(request, project_id: int, payload: MonitoringIn):
              summary="登记里程碑实际完成日期(建设单位,第十九条)")
 def milestone_actual(request, project_id: int, milestone_id: int, payload: MilestoneActualIn):
     project = _project(request, project_id)
-    actual = services.milestone_record(actor=request.auth, project=project, milestone_id=_pk(milestone_id),
+    actual = services.milestone_record(actor=request.auth, project=project, milestone_id=object_pk(milestone_id),
                                        data=payload.dict())
     row = next(r for r in selectors.milestones_of(project, local_today()) if r["milestone"].pk == actual.milestone_id)
     return Status(201, _milestone_out(row))

@@ -14,6 +14,7 @@ from itgov.audit.models import AuditEvent
 from itgov.audit.verify import verify_chain
 from itgov.core.dates import local_today
 from itgov.demo import data
+from itgov.demo.catalogue import NEAR_DUPLICATE
 from itgov.demo.history import STORIES
 from itgov.organizations.models import Expert, Unit
 from itgov.planning.models import AnnualPlan, DeclarationLine, DeclarationRound, PlanAdjustment
@@ -42,10 +43,11 @@ def loaded_twice(django_db_setup, django_db_blocker):
 def test_load_demo_builds_the_district_and_is_idempotent(loaded_twice):
     events_after_first, plans_after_first, adjustments_after_first, out = loaded_twice
 
-    # this year's 60 projects, and the recent years' (itgov/demo/history.py, tested in test_demo_history)
+    # this year's 60 projects, the recent years' (itgov/demo/history.py, tested in test_demo_history) and the
+    # near-duplicate proposal (itgov/demo/catalogue.py, tested in test_demo_catalogue)
     history = [story["name"] for story in STORIES]
-    assert Project.objects.count() == 60 + len(history)
-    this_year = Project.objects.exclude(name__in=history)
+    assert Project.objects.count() == 60 + len(history) + 1
+    this_year = Project.objects.exclude(name__in=[*history, NEAR_DUPLICATE["name"]])
     # the second run recorded nothing and made no plan
     assert AuditEvent.objects.count() == events_after_first
     assert (AnnualPlan.objects.count(), PlanAdjustment.objects.count()) == (plans_after_first,

@@ -11,4 +11,5 @@ from . import (  # noqa: F401
     ch4_operation,
     ch4_oversight,
     ch5_data,
+    ch5_security,
 )

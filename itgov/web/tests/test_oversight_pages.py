@@ -22,17 +22,10 @@ from itgov.core.dates import local_today
 from itgov.oversight import services
 from itgov.oversight.models import AuditAnswer, AuditAnswerFile, AuditCase, AuditRequest
 from itgov.oversight.tests.world import oversight_maker, pdf
+from itgov.web.tests.role_table import DENIAL_EVENTS, ROLES, table
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anon", "admin", "drc", "finance", "audit", "cyber", "gov", "edu", "health", "supervisor", "expert"]
-DENIAL_EVENTS = {"access.denied", "rule.refused"}
-
-
-def table(text: str) -> dict[str, int]:
-    codes = text.split()
-    assert len(codes) == len(ROLES)
-    return dict(zip(ROLES, map(int, codes), strict=True))
 
 
 # Columns: anon admin drc finance audit cyber gov edu health supervisor expert.
