@@ -388,6 +388,17 @@ def board(user, today: dt.date, unit_id=None) -> Board:
         findings=findings)
 
 
+def security_totals(user, today: dt.date) -> UnitRow:
+    """The board's totals alone, for the workbench: the systems `user` may read with their states and findings'
+    counts (one query, and one per jurisdiction for its profile)."""
+    total = UnitRow()
+    rows = systems_security(security_visible_systems(user).filter(status__in=BOARD_STATUSES),
+                            params_by_jurisdiction(today), today)
+    for row in rows:
+        total.add(row)
+    return total
+
+
 def findings_q(state: str, today: dt.date) -> Q:
     """The filter of `finding_state` for a list (the same definition, in SQL)."""
     return {

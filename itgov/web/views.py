@@ -201,17 +201,19 @@ def data_security_todo(user) -> list[dict]:
     requests its unit must answer (overdue ones apart), and the assessments and findings of the systems it may read
     (its own; every unit's for the Cyberspace Office and DRC) that are overdue, missing or due soon. Each with the
     page that lists them. A constant number of queries."""
+    from django.db.models import Count, Q
+
     from itgov.catalogue.choices import RequestState
     from itgov.catalogue.selectors import requests_filtered
     from itgov.security.policies import reads_security_board
-    from itgov.security.selectors import board
+    from itgov.security.selectors import security_totals
 
     items = []
     today = local_today()
     if user.has_role(Role.OWNER):
-        received = requests_filtered(user, direction="received", today=today).filter(status="pending")
-        overdue = received.filter(due_on__lt=today).count()
-        waiting = received.count() - overdue
+        counts = (requests_filtered(user, direction="received", today=today).filter(status="pending")
+                  .aggregate(n=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))))
+        overdue, waiting = counts["overdue"], counts["n"] - counts["overdue"]
         sharing = reverse("web:sharing_list")
         if overdue:
             items.append({"label": _("共享申请逾期未答复"), "count": overdue, "badge": "text-bg-danger",
@@ -220,7 +222,7 @@ def data_security_todo(user) -> list[dict]:
             items.append({"label": _("待答复的共享申请"), "count": waiting, "badge": "text-bg-primary",
                           "url": f"{sharing}?direction=received&status={RequestState.PENDING}"})
     if user.has_role(Role.OWNER) or reads_security_board(user):
-        totals = board(user, today).total
+        totals = security_totals(user, today)
         url = reverse("web:security_board") if reads_security_board(user) else reverse("web:catalogue_systems")
         for count, label, badge in (
                 (totals.overdue + totals.missing, _("安全测评逾期或未测评的系统"), "text-bg-danger"),

@@ -28,7 +28,7 @@ from itgov.acceptance.models import AcceptanceApplication
 from itgov.audit.models import AuditEvent
 from itgov.core.dates import SHANGHAI, add_months, local_today
 from itgov.projects.models import Project
-from tests.acceptance_world import upload_required
+from tests.acceptance_world import catalogue_and_security, upload_required
 from tests.construction_world import construction_maker
 
 from . import matrix_acceptance
@@ -121,6 +121,7 @@ def _world(district, state: str = "in_construction", *, trial: dt.date | None = 
                              data={"trial_started_on": trial})
         world.project = Project.objects.select_related("owner_unit").get(pk=world.project.pk)
         upload_required(world)  # what the application carries (art. 22)
+        catalogue_and_security(world)  # its system and declared resources in the catalogue (art. 27, 30)
     elif state != "in_construction":
         raise ValueError(state)
     world.project = Project.objects.select_related("owner_unit").get(pk=world.project.pk)
@@ -277,6 +278,7 @@ def _trial_today(api, district) -> SimpleNamespace:
     world.trial = local_today()
     world.project = Project.objects.select_related("owner_unit").get(pk=world.project.pk)
     upload_required(world)
+    catalogue_and_security(world)
     return world
 
 

@@ -16,7 +16,7 @@ from itgov.acceptance.models import AcceptanceApplication
 from itgov.audit.models import AuditEvent
 from itgov.core.dates import SHANGHAI, add_months, local_today
 from itgov.projects.models import Project
-from tests.acceptance_world import acceptance_maker, upload_required
+from tests.acceptance_world import acceptance_maker, catalogue_and_security, upload_required
 from tests.browser import test_ui as ui
 from tests.construction_world import construction_maker
 
@@ -58,6 +58,7 @@ def test_the_owner_completes_construction_and_applies_for_acceptance(page, distr
     expect(section.get_by_test_id("trial-form")).to_have_count(0)
     shot(page, "acceptance_owner_trial")
     upload_required(world)  # the documents the application carries (uploaded through the page in the next test)
+    catalogue_and_security(world)  # its system and declared resources in the catalogue (art. 27, 30)
     page.reload()
 
     form = section.get_by_test_id("apply-form")

@@ -30,7 +30,7 @@ from itgov.audit.models import AuditEvent
 from itgov.construction import services as construction
 from itgov.core.dates import SHANGHAI, local_today
 from itgov.projects.models import Project
-from tests.acceptance_world import acceptance_maker, upload, upload_required
+from tests.acceptance_world import acceptance_maker, catalogue_and_security, upload, upload_required
 from tests.construction_world import construction_maker
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,7 @@ def in_trial(world, t: dt.date = T, *, documents: bool = True) -> Project:
                          data={"trial_started_on": t.isoformat()})
     if documents:
         upload_required(world)
+        catalogue_and_security(world)  # its system and declared resources in the catalogue (art. 27, 30)
     return Project.objects.select_related("owner_unit__jurisdiction").get(pk=world.project.pk)
 
 

@@ -48,7 +48,8 @@ def test_page_queries_do_not_grow_with_rows(role, url, status, client_for, distr
     large = count_queries(client, url)
 
     assert small == large, f"{url} as {role}: {small} queries at 10 rows, {large} at 200"
-    assert large <= 12
+    # the workbench also reads the unit's sharing requests to answer and its systems' security (one query each)
+    assert large <= 13
 
 
 def make_panel_projects(district, n: int) -> None:
