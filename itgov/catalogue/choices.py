@@ -3,6 +3,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itgov.approvals.choices import SharingType  # noqa: F401  (art. 29: one list, the application's and the catalogue's)
 
@@ -88,7 +89,7 @@ class InterfaceKind(models.TextChoices):
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("待答复")
     GRANTED = "granted", _("已同意")
-    REFUSED = "refused", _("不同意")
+    REFUSED = "refused", pgettext_lazy("sharing request", "不同意")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
@@ -98,5 +99,5 @@ class RequestState(models.TextChoices):
     PENDING = "pending", _("待答复")
     OVERDUE = "overdue", _("逾期未答复")
     GRANTED = "granted", _("已同意")
-    REFUSED = "refused", _("不同意")
+    REFUSED = "refused", pgettext_lazy("sharing request", "不同意")
     WITHDRAWN = "withdrawn", _("已撤回")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AssessmentKind(models.TextChoices):
@@ -13,9 +14,9 @@ class AssessmentKind(models.TextChoices):
 class AssessmentResult(models.TextChoices):
     """The conclusion of a 测评 or 密评 report: 符合 / 基本符合 pass, 不符合 fails."""
 
-    CONFORMS = "conforms", _("符合")
-    MOSTLY = "mostly", _("基本符合")
-    FAILS = "fails", _("不符合")
+    CONFORMS = "conforms", pgettext_lazy("assessment result", "符合")
+    MOSTLY = "mostly", pgettext_lazy("assessment result", "基本符合")
+    FAILS = "fails", pgettext_lazy("assessment result", "不符合")
 
 
 PASSING_RESULTS = (AssessmentResult.CONFORMS, AssessmentResult.MOSTLY)
