@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
-# An entry: its flags line (fuzzy, python-format …), any previous msgid (#|), the msgid and the msgstr.
-ENTRY = re.compile(r'^(?:#, ([^\n]*)\n)?(?:#\|.*\n)*msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.M)
+# An entry: its flags line (fuzzy, python-format …), any previous msgid (#|), its context, the msgid and the msgstr.
+ENTRY = re.compile(r'^(?:#, ([^\n]*)\n)?(?:#\|.*\n)*(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.M)
 
 
 def _join(quoted: str) -> str:
@@ -15,8 +15,10 @@ def _join(quoted: str) -> str:
 
 
 def _entries() -> list[tuple[bool, str, str]]:
+    """(fuzzy, msgid, msgstr); a msgid with a context is keyed as the compiled catalogue keys it: context EOT msgid."""
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
-    return [("fuzzy" in (m.group(1) or ""), _join(m.group(2)), _join(m.group(3)))
+    return [("fuzzy" in (m.group(1) or ""),
+             (ast.literal_eval(m.group(2)) + "\x04" if m.group(2) else "") + _join(m.group(3)), _join(m.group(4)))
             for m in ENTRY.finditer(text + "\n")]
 
 
